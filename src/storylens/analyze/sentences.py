@@ -1,0 +1,36 @@
+"""Paragraphs with boilerplate roles, and content sentences (sentencex, ~300 languages)."""
+
+from __future__ import annotations
+
+import sentencex
+
+from storylens.article import Paragraph, Sentence
+from storylens.ingest.boilerplate import classify_paragraphs
+
+MAX_SENTENCE_CHARS = 1200  # longer runs (tables, lists without stops) are cut into pieces
+
+
+def split_paragraphs(text: str, title: str = "") -> tuple[Paragraph, ...]:
+    """One paragraph per non-empty line, each with its role (content or boilerplate)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    roles = classify_paragraphs(lines, title)
+    return tuple(Paragraph(text=line, role=role) for line, role in zip(lines, roles))
+
+
+def split_sentences(paragraphs: tuple[Paragraph, ...], language: str) -> tuple[Sentence, ...]:
+    """Content sentences in reading order, with the index of their paragraph."""
+    out: list[Sentence] = []
+    lang = language if language and language != "und" else "en"
+    for p_index, paragraph in enumerate(paragraphs):
+        if paragraph.role != "content":
+            continue
+        for piece in sentencex.segment(lang, paragraph.text):
+            piece = piece.strip()
+            while len(piece) > MAX_SENTENCE_CHARS:
+                cut = piece.rfind(" ", 0, MAX_SENTENCE_CHARS)
+                cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+                out.append(Sentence(index=len(out), text=piece[:cut], paragraph=p_index))
+                piece = piece[cut:].strip()
+            if piece:
+                out.append(Sentence(index=len(out), text=piece, paragraph=p_index))
+    return tuple(out)

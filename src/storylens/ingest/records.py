@@ -1,0 +1,92 @@
+"""JSON and JSON Lines articles: objects with the ``Article`` fields.
+
+Accepted fields: ``id, url, outlet, title, text, published, language, authors``
+(aliases: ``lang`` for language, ``date`` for published, ``site_name`` for outlet).
+Other fields are ignored. Errors name the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from storylens.article import Article
+from storylens.errors import InputError
+from storylens.ingest.clean import clean_line, clean_text
+
+ALIASES = {"lang": "language", "date": "published", "site_name": "outlet", "sitename": "outlet"}
+STRING_FIELDS = ("id", "url", "outlet", "title", "text", "language")
+
+
+def parse_date(value: Any, source: str, field: str = "published") -> datetime | None:
+    """ISO 8601 date or date-time; naive values are taken as UTC."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InputError(source, f"field {field!r} must be an ISO 8601 date string, got {type(value).__name__}")
+    text = value.strip().replace("Z", "+00:00") if value.strip().endswith("Z") else value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(source, f"field {field!r} is not an ISO 8601 date: {value[:40]!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def article_from_record(obj: Any, source: str, default_id: str) -> Article:
+    """Validate one decoded JSON object and build an Article."""
+    if not isinstance(obj, dict):
+        raise InputError(source, f"expected a JSON object, got {type(obj).__name__}")
+    record = {ALIASES.get(k, k): v for k, v in obj.items()}
+    for name in STRING_FIELDS:
+        value = record.get(name)
+        if value is None or (name == "id" and isinstance(value, int) and not isinstance(value, bool)):
+            continue
+        if not isinstance(value, str):
+            raise InputError(source, f"field {name!r} must be a string, got {type(value).__name__}")
+    text = clean_text(str(record.get("text") or ""))
+    if not text:
+        raise InputError(source, "field 'text' is missing or empty")
+    authors = record.get("authors") or ()
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, (list, tuple)) or not all(isinstance(a, str) for a in authors):
+        raise InputError(source, "field 'authors' must be a list of strings")
+    language = record.get("language")
+    return Article(
+        id=str(record.get("id") or default_id),
+        title=clean_line(str(record.get("title") or "")),
+        text=text,
+        url=record.get("url") or None,
+        outlet=clean_line(record["outlet"]) if record.get("outlet") else None,
+        published=parse_date(record.get("published"), source),
+        language=language.lower() if language else None,
+        authors=tuple(clean_line(a) for a in authors if a.strip()),
+        source=source,
+    )
+
+
+def parse_json(raw: str, name: str, stem: str) -> Iterator[Article]:
+    """A JSON file: one object, or a list of objects."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    items = data if isinstance(data, list) else [data]
+    for i, obj in enumerate(items):
+        src = name if len(items) == 1 else f"{name}[{i}]"
+        yield article_from_record(obj, src, stem if len(items) == 1 else f"{stem}-{i}")
+
+
+def parse_jsonl(raw: str, name: str, stem: str) -> Iterator[Article]:
+    """JSON Lines: one object per line; blank lines are skipped."""
+    for lineno, line in enumerate(raw.split("\n"), start=1):
+        if not line.strip():
+            continue
+        src = f"{name}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(src, f"invalid JSON ({exc.msg}); is the line truncated?") from None
+        yield article_from_record(obj, src, f"{stem}-{lineno}")

@@ -1,0 +1,113 @@
+"""Comparing two analysed articles: the verdict, the scores and the evidence behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from storylens.analyze.embed import embed
+from storylens.article import AnalyzedArticle, Entity, Quote
+from storylens.match.align import align_sentences, best_match_mean
+from storylens.match.entities import entity_dict, match_entities, shared_entity_dict
+from storylens.match.features import PairFeatures, pair_features
+from storylens.match.quotes import identical, match_quotes, word_changes
+from storylens.match.scoring import RuleScorer, Scorer, Scores
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything ``compare`` found; ``to_dict`` gives the JSON form."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    scores: Scores
+    features: PairFeatures
+    entities: dict[str, list[dict]]
+    quotes: dict[str, list[dict]]
+    shared: list[dict]
+    only_a: list[str]
+    only_b: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def same_story(self) -> bool:
+        return self.scores.same_story
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "same_story": self.scores.same_story,
+            "similarity": self.scores.similarity,
+            "overall": self.scores.overall,
+            "dimensions": self.scores.dimensions,
+            "entities": self.entities,
+            "quotes": self.quotes,
+            "shared": self.shared,
+            "only_a": self.only_a,
+            "only_b": self.only_b,
+        }
+
+
+def _describe(x: AnalyzedArticle) -> dict[str, Any]:
+    article = x.article
+    return {
+        "id": article.id, "title": article.title, "outlet": article.outlet, "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "language": x.language, "source": article.source, "sentences": len(x.sentences),
+    }
+
+
+def _quote_dict(quote: Quote) -> dict:
+    return {"text": quote.text, "speaker": quote.speaker, "source": quote.source}
+
+
+def _shared_quote(qa: Quote, qb: Quote, score: float, shared_people: list[tuple[Entity, Entity]], cross_lingual: bool) -> dict:
+    speaker = qa.speaker or qb.speaker
+    for ea, eb in shared_people:  # name the speaker as the shared entity when both agree
+        if qa.speaker in (ea.name, eb.name) or qb.speaker in (ea.name, eb.name):
+            speaker = shared_entity_dict(ea, eb)["name"]
+            break
+    same = identical(qa.text, qb.text)
+    return {
+        "a": qa.text, "b": qb.text, "identical": same, "speaker": speaker,
+        "speaker_a": qa.speaker, "speaker_b": qb.speaker,
+        "source_a": qa.source, "source_b": qb.source, "score": round(score, 3),
+        "changes": [] if same or cross_lingual else word_changes(qa.text, qb.text),
+    }
+
+
+def compare(a: AnalyzedArticle, b: AnalyzedArticle, scorer: Scorer | None = None) -> Comparison:
+    """Compare two analysed articles, within one language or across two."""
+    scorer = scorer or RuleScorer()
+    cross_lingual = a.language != b.language
+    pairs = align_sentences(a.sentence_embeddings, b.sentence_embeddings)
+    shared_ents, only_a_ents, only_b_ents = match_entities(a.entities, b.entities)
+    q_emb_a = embed([q.text for q in a.quotes]) if cross_lingual and a.quotes and b.quotes else None
+    q_emb_b = embed([q.text for q in b.quotes]) if q_emb_a is not None else None
+    shared_q, only_a_q, only_b_q = match_quotes(a.quotes, b.quotes, q_emb_a, q_emb_b, cross_lingual)
+    features = pair_features(a, b, len(pairs), shared_ents, len(shared_q),
+                             best_match_mean(a.sentence_embeddings, b.sentence_embeddings))
+    scores = scorer.score(features)
+    aligned_a = {i for i, _, _ in pairs}
+    aligned_b = {j for _, j, _ in pairs}
+    people = [(ea, eb) for ea, eb in shared_ents if "PERSON" in (ea.type, eb.type) or ea.type == "NAME"]
+    return Comparison(
+        a=_describe(a),
+        b=_describe(b),
+        scores=scores,
+        features=features,
+        entities={
+            "shared": [shared_entity_dict(ea, eb) for ea, eb in shared_ents],
+            "only_a": [entity_dict(e) for e in only_a_ents],
+            "only_b": [entity_dict(e) for e in only_b_ents],
+        },
+        quotes={
+            "shared": [_shared_quote(qa, qb, s, people, cross_lingual) for qa, qb, s in shared_q],
+            "only_a": [_quote_dict(q) for q in only_a_q],
+            "only_b": [_quote_dict(q) for q in only_b_q],
+        },
+        shared=[{"a": a.sentences[i].text, "b": b.sentences[j].text, "score": round(s, 3)} for i, j, s in pairs],
+        only_a=[s.text for s in a.sentences if s.index not in aligned_a],
+        only_b=[s.text for s in b.sentences if s.index not in aligned_b],
+    )
