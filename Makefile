@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/storylens compare demo/articles.jsonl#port-fire-en-harbour-gazette demo/articles.jsonl#port-fire-en-tideline-daily
-	$(BIN)/storylens compare demo/articles.jsonl#port-fire-en-harbour-gazette demo/articles.jsonl#port-fire-de-rheinblick
+	@echo "== A wire copy: an agency story and a paper that reprints it"
+	$(BIN)/storylens compare demo/articles.jsonl#harbor-fire-en-cpa demo/articles.jsonl#harbor-fire-en-lakeshore
+	@echo "== One story through two wires: a quote reworded between them"
+	$(BIN)/storylens compare demo/articles.jsonl#teval-spill-en-riverside demo/articles.jsonl#teval-spill-en-valley-echo
+	@echo "== Across languages: English and German reports of one transfer"
+	$(BIN)/storylens compare demo/articles.jsonl#mansour-transfer-en-pitchside demo/articles.jsonl#mansour-transfer-de-sportecho
+	@echo "== Two close but different stories from one outlet"
+	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
