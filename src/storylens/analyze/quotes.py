@@ -107,7 +107,7 @@ def extract_quotes(
             before_start = max((m.end() for m in _SENTENCE_STOP.finditer(text, 0, start)), default=0)
             before = text[before_start:start]
             speaker = source = None
-            quoted_as = _QUOTED_AS.search(after)
+            quoted_as = _QUOTED_AS.search(after) or _QUOTED_AS.search(before)
             if quoted_as:
                 speaker, source = quoted_as.group("spk"), quoted_as.group("src")
             else:
