@@ -88,3 +88,11 @@ def test_stage_requirements_are_checked():
         Analyzer(broken)
     with pytest.raises(ConfigError, match="no analysis stage produces"):
         Analyzer(STAGES[:-1])
+
+
+@pytest.mark.parametrize("digits,value", [("28 008.48", "28008.5"), ("1,000", "1000"), ("3,5", "3.5"),
+                                          ("1,234,567.5", "1.23457e+06"), ("12", "12")])
+def test_number_formats(digits, value):
+    from storylens.analyze.mentions import _number_value
+
+    assert _number_value(digits, None) == value

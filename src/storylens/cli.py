@@ -43,6 +43,69 @@ def compare(
         render_comparison(result, out)
 
 
+eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)
+train_app = typer.Typer(help="Train storylens models on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+
+def _progress_run(job, label: str, **kwargs):
+    """Run a library job with a rich progress bar fed by its progress callbacks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        return job(progress=lambda n: bar.advance(task, n),
+                   on_total=lambda total: bar.update(task, total=total), **kwargs)
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@eval_app.command("pairs")
+def eval_pairs_command(
+    pairs_file: str = typer.Argument(..., metavar="PAIRS.jsonl", help="Labelled pairs (SemEval-2022 Task 8 format)."),
+    model: str = typer.Option(None, "--model", help="A model file from `storylens train pairs`; default: the shipped one."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Pearson correlation of predicted with gold scores, overall, per dimension and per language pair."""
+    from storylens.evaluate.run import eval_pairs
+    from storylens.match.learned import LearnedScorer
+
+    scorer = LearnedScorer.load(model) if model else None
+    result = _progress_run(eval_pairs, "analysing pairs", path=pairs_file, scorer=scorer)
+    if as_json:
+        _print_json(result)
+        return
+    from storylens.render import render_pair_eval
+
+    render_pair_eval(result, out)
+
+
+@train_app.command("pairs")
+def train_pairs_command(
+    pairs_file: str = typer.Argument(..., metavar="PAIRS.jsonl", help="Labelled pairs (SemEval-2022 Task 8 format)."),
+    out_path: str = typer.Option(..., "--out", help="Where to write the model file."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (grouped by article)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Train the pair scorer: grouped cross-validation, then a fit on the whole file."""
+    from storylens.evaluate.run import train_pairs
+
+    result = _progress_run(train_pairs, "analysing pairs", path=pairs_file, out=out_path, folds=folds, seed=seed)
+    if as_json:
+        _print_json(result)
+        return
+    from storylens.render import render_pair_eval
+
+    render_pair_eval({"pairs": result["pairs"], **result["cross_validated"], "same_story": result["same_story"]}, out,
+                     title=f"{folds}-fold cross-validation (grouped by article), seed {seed}")
+    out.print(f"model written to {result['model']} ({result['model_bytes'] / 1e6:.2f} MB)")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -87,3 +87,25 @@ def render_comparison(result: Comparison, console: Console) -> None:
             console.print(f"  • {sentence}", highlight=False)
         if len(added) > MAX_LISTED:
             console.print(f"  … and {len(added) - MAX_LISTED} more (see --json)")
+
+
+def render_pair_eval(result: dict, console: Console, title: str = "Agreement with gold scores (Pearson r)") -> None:
+    """Tables of an ``eval pairs`` or ``train pairs`` result."""
+    table = Table(title=f"{title}: {result['pairs']} pairs", header_style="bold")
+    table.add_column("score")
+    table.add_column("Pearson r", justify="right")
+    for name, r in result["pearson"].items():
+        table.add_row(name, f"{r:.3f}")
+    console.print(table)
+    langs = Table(title="Overall, by language pair", header_style="bold")
+    for column in ("languages", "pairs", "Pearson r"):
+        langs.add_column(column, justify="right" if column != "languages" else "left")
+    for lang, row in result["by_language"].items():
+        langs.add_row(lang, str(row["pairs"]), f"{row['overall']:.3f}")
+    console.print(langs)
+    if "same_story" in result:
+        s = result["same_story"]
+        console.print(f"same_story (overall <= {s['threshold']}): precision {s['precision']:.3f}, recall {s['recall']:.3f} "
+                      f"on {s['pairs']} pairs with gold <= 1.5 or >= 2.5")
+    if "pairs_per_second" in result:
+        console.print(f"{result['pairs_per_second']:.1f} pairs/s end to end (analysis included)")

@@ -21,14 +21,21 @@ _NUMBER = regex.compile(
 )
 
 
+def _key(word: str) -> str:
+    """Lower case for look-ups; Turkish "İ" lowers to "i" plus a combining dot, dropped here."""
+    return word.lower().replace("\u0307", "")
+
+
 def _number_value(digits: str, mult: str | None) -> str:
-    groups = regex.split(r"[,. ]", digits)
-    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        value = float("".join(groups))  # thousands separators
+    """"1,000" and "1.000" -> 1000; "3.5" and "3,5" -> 3.5; "28 008.48" -> 28008.48."""
+    pieces = regex.split(r"([,. ])", digits)
+    groups, separators = pieces[0::2], pieces[1::2]
+    if len(groups) > 1 and len(groups[-1]) != 3 and separators[-1] in ",.":
+        value = float("".join(groups[:-1]) + "." + groups[-1])  # last separator is the decimal mark
     else:
-        value = float(digits.replace(",", "."))
+        value = float("".join(groups))  # every separator groups thousands
     if mult:
-        value *= MULTIPLIERS[mult.lower()]
+        value *= MULTIPLIERS[_key(mult)]
     return f"{value:g}" if value < 1e15 else str(int(value))
 
 
@@ -42,7 +49,7 @@ def extract_mentions(sentences: tuple[Sentence, ...]) -> tuple[Mention, ...]:
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e in taken):
                     continue
-                month = int(m["m"]) if m["m"].isdigit() else MONTHS[m["m"].lower()]
+                month = int(m["m"]) if m["m"].isdigit() else MONTHS[_key(m["m"])]
                 day = int(m["d"])
                 if not 1 <= day <= 31:
                     continue
@@ -50,7 +57,7 @@ def extract_mentions(sentences: tuple[Sentence, ...]) -> tuple[Mention, ...]:
                 out.append(Mention(text=m.group(0), kind="date", value=value))
                 taken.append((m.start(), m.end()))
         for m in _WEEKDAY.finditer(text):
-            out.append(Mention(text=m.group(0), kind="weekday", value=WEEKDAYS[m.group(0).lower()]))
+            out.append(Mention(text=m.group(0), kind="weekday", value=WEEKDAYS[_key(m.group(0))]))
         for m in _YEAR.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):
                 out.append(Mention(text=m.group(0), kind="year", value=m.group(0)))

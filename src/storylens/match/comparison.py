@@ -11,7 +11,8 @@ from storylens.match.align import align_sentences, best_match_mean
 from storylens.match.entities import entity_dict, match_entities, shared_entity_dict
 from storylens.match.features import PairFeatures, pair_features
 from storylens.match.quotes import identical, match_quotes, word_changes
-from storylens.match.scoring import RuleScorer, Scorer, Scores
+from storylens.match.learned import default_scorer
+from storylens.match.scoring import Scorer, Scores
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _shared_quote(qa: Quote, qb: Quote, score: float, shared_people: list[tuple[
 
 def compare(a: AnalyzedArticle, b: AnalyzedArticle, scorer: Scorer | None = None) -> Comparison:
     """Compare two analysed articles, within one language or across two."""
-    scorer = scorer or RuleScorer()
+    scorer = scorer or default_scorer()
     cross_lingual = a.language != b.language
     pairs = align_sentences(a.sentence_embeddings, b.sentence_embeddings)
     shared_ents, only_a_ents, only_b_ents = match_entities(a.entities, b.entities)
