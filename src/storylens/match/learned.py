@@ -26,9 +26,10 @@ TARGETS = ("overall", *DIMENSIONS)
 FORMAT_VERSION = 1
 
 
-def _regressor(seed: int) -> HistGradientBoostingRegressor:
+def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
+    """Leaves of at least 20 pairs, fewer on a small training file so that it still splits."""
     return HistGradientBoostingRegressor(
-        max_iter=250, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
+        max_iter=250, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=min(20, max(2, n_samples // 10)),
         l2_regularization=1.0, random_state=seed,
     )
 
@@ -86,7 +87,7 @@ def fit_scorer(X: np.ndarray, Y: np.ndarray, threshold: float = 1.75, seed: int 
     """Fit one regressor per column of Y (``TARGETS`` order)."""
     if len(X) != len(Y) or Y.shape[1] != len(TARGETS):
         raise ConfigError(f"need X rows == Y rows and {len(TARGETS)} targets, got {X.shape} and {Y.shape}")
-    models = tuple(_regressor(seed).fit(X, Y[:, k]) for k in range(len(TARGETS)))
+    models = tuple(_regressor(seed, len(X)).fit(X, Y[:, k]) for k in range(len(TARGETS)))
     return LearnedScorer(models, float(threshold), tuple(PairFeatures.names()))
 
 

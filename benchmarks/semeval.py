@@ -1,0 +1,62 @@
+"""Pair scorer vs human judgements on SemEval-2022 Task 8 dev (issue: learned pair scorer).
+
+    .venv/bin/python benchmarks/semeval.py [--pairs ../shared/datasets/semeval2022-task8/pairs.dev.jsonl]
+
+Prints 5-fold grouped cross-validated Pearson (overall, each dimension, each language pair)
+beside the plain baseline (-cosine of whole-text USE embeddings), same-story precision and
+recall, and the time to score 1,000 already-analysed pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from storylens.evaluate.metrics import cross_validate, pearson, pearson_table, same_story_quality
+from storylens.evaluate.pairs import analyze_pairs, article_groups, feature_matrix, gold_matrix, read_pairs
+from storylens.match.features import PairFeatures
+from storylens.match.learned import fit_scorer
+
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "semeval2022-task8" / "pairs.dev.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairs", default=str(DEFAULT))
+    args = parser.parse_args()
+    pairs = read_pairs(args.pairs)
+    t0 = time.perf_counter()
+    analysed = analyze_pairs(pairs)
+    t1 = time.perf_counter()
+    X = feature_matrix(analysed)
+    t2 = time.perf_counter()
+    Y, groups = gold_matrix(pairs), article_groups(pairs)
+    languages = np.array([p.language_pair for p in pairs])
+    pred, cut = cross_validate(X, Y, groups)
+    table = pearson_table(pred, Y, languages)
+    cosine = X[:, PairFeatures.names().index("doc_cosine")]
+
+    print(f"{len(pairs)} pairs; analysis {t1 - t0:.0f} s, comparison features {t2 - t1:.1f} s")
+    print("\n5-fold grouped CV, Pearson r with gold      learned   baseline (-USE cosine)")
+    for k, name in enumerate(table["pearson"]):
+        print(f"  {name:<10}                                {table['pearson'][name]:.3f}     {pearson(-cosine, Y[:, k]):.3f}")
+    print("\nOverall by language pair                    learned   baseline   pairs")
+    for lang, row in table["by_language"].items():
+        mask = languages == lang
+        print(f"  {lang:<10}                                {row['overall']:.3f}     {pearson(-cosine[mask], Y[mask, 0]):.3f}      {row['pairs']}")
+    quality = same_story_quality(pred[:, 0], Y[:, 0], cut)
+    print(f"\nsame_story (predicted overall <= {cut}): precision {quality['precision']:.3f}, recall {quality['recall']:.3f} "
+          f"({quality['pairs']} pairs with gold <= 1.5 or >= 2.5)")
+    model = fit_scorer(X, Y, threshold=cut)
+    batch = np.resize(X, (1000, X.shape[1]))
+    t3 = time.perf_counter()
+    model.predict(batch)
+    print(f"scoring 1,000 analysed pairs: {(time.perf_counter() - t3) * 1000:.0f} ms (features excluded: "
+          f"{(t2 - t1) / len(pairs) * 1000:.1f} ms/pair to compare)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""`storylens eval pairs` / `train pairs` on a small labelled sample, and bad pair files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from storylens.errors import InputError
+from storylens.evaluate.pairs import read_pairs
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory, semeval_rows) -> Path:
+    """24 real pairs: the first of each language pair plus a spread of gold scores."""
+    chosen, seen = [], set()
+    for row in semeval_rows:
+        key = (row["lang1"], row["lang2"], row["scores"]["Overall"] <= 2)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(row)
+    path = tmp_path_factory.mktemp("pairs") / "sample.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in chosen[:24]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_pairs_json(sample: Path):
+    result = run_cli("eval", "pairs", str(sample), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["pairs"] == len(sample.read_text().splitlines())
+    assert set(data["pearson"]) == {"overall", "geography", "entities", "time", "narrative", "style", "tone"}
+    assert data["pearson"]["overall"] > 0.3  # real agreement, even on a small sample
+    assert "de-en" in data["by_language"] and data["by_language"]["de-en"]["pairs"] >= 1
+    assert data["pairs_per_second"] > 0
+
+
+def test_train_pairs_writes_a_loadable_model(sample: Path, tmp_path: Path):
+    model = tmp_path / "model.joblib"
+    result = run_cli("train", "pairs", str(sample), "--out", str(model), "--folds", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert model.exists() and data["model_bytes"] < 5_000_000
+    again = run_cli("eval", "pairs", str(sample), "--model", str(model), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["pearson"]["overall"] > 0.5  # it was trained on these pairs
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda r: r["scores"].pop("Overall"), "bad.jsonl:2: field 'scores.Overall'"),
+    (lambda r: r.pop("text2"), "bad.jsonl:2: field 'text2' is missing"),
+    (lambda r: r["scores"].update(Tone="high"), "bad.jsonl:2: field 'scores.Tone' must be a number"),
+    (lambda r: r.pop("pair_id"), "bad.jsonl:2: field 'pair_id'"),
+])
+def test_bad_pair_line_is_named(tmp_path: Path, semeval_rows, mutate, message):
+    rows = [dict(semeval_rows[0], scores=dict(semeval_rows[0]["scores"])),
+            dict(semeval_rows[1], scores=dict(semeval_rows[1]["scores"]))]
+    mutate(rows[1])
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_pairs(path)
+    result = run_cli("eval", "pairs", str(path))
+    assert result.returncode == 2 and message.split(": ", 1)[1] in result.stderr
