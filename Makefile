@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/storylens compare demo/articles.jsonl#teval-spill-en-riverside demo/articles.jsonl#teval-spill-en-valley-echo
 	@echo "== Across languages: English and German reports of one transfer"
 	$(BIN)/storylens compare demo/articles.jsonl#mansour-transfer-en-pitchside demo/articles.jsonl#mansour-transfer-de-sportecho
-	@echo "== Two close but different stories from one outlet"
+	@echo "== A hard case: inflation figures, then the rate decision two weeks later (one outlet)"
 	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
 test: $(STAMP)
