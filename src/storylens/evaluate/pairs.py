@@ -10,7 +10,6 @@ Gold ``scores`` are read only to train and to score predictions, never to predic
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from storylens.article import AnalyzedArticle, Article
 from storylens.errors import InputError
 from storylens.ingest.clean import clean_line, clean_text
 from storylens.ingest.files import read_text
+from storylens.ingest.records import json_lines
 from storylens.match import compare
 
 GOLD_FIELDS = ("Overall", "Geography", "Entities", "Time", "Narrative", "Style", "Tone")
@@ -69,14 +69,7 @@ def read_pairs(path: str | Path, need_gold: bool = True) -> list[LabelledPair]:
     """Every pair of a JSONL file; errors name the file, the line and the field."""
     path = Path(path)
     pairs = []
-    for lineno, line in enumerate(read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        source = f"{path}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, f"invalid JSON ({exc.msg}); is the line truncated?") from None
+    for _, source, obj in json_lines(read_text(path), str(path)):
         if not isinstance(obj, dict):
             raise InputError(source, "expected a JSON object")
         pair_id = obj.get("pair_id")

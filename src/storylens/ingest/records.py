@@ -79,14 +79,19 @@ def parse_json(raw: str, name: str, stem: str) -> Iterator[Article]:
         yield article_from_record(obj, src, stem if len(items) == 1 else f"{stem}-{i}")
 
 
-def parse_jsonl(raw: str, name: str, stem: str) -> Iterator[Article]:
-    """JSON Lines: one object per line; blank lines are skipped."""
+def json_lines(raw: str, name: str) -> Iterator[tuple[int, str, Any]]:
+    """(line number, "FILE:LINE", decoded value) per non-blank line of a JSON Lines text."""
     for lineno, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         src = f"{name}:{lineno}"
         try:
-            obj = json.loads(line)
+            yield lineno, src, json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(src, f"invalid JSON ({exc.msg}); is the line truncated?") from None
+
+
+def parse_jsonl(raw: str, name: str, stem: str) -> Iterator[Article]:
+    """JSON Lines: one object per line; blank lines are skipped."""
+    for lineno, src, obj in json_lines(raw, name):
         yield article_from_record(obj, src, f"{stem}-{lineno}")
