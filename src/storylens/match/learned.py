@@ -29,7 +29,7 @@ FORMAT_VERSION = 1
 def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
     """Leaves of at least 20 pairs, fewer on a small training file so that it still splits."""
     return HistGradientBoostingRegressor(
-        max_iter=250, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=min(20, max(2, n_samples // 10)),
+        max_iter=120, learning_rate=0.1, max_leaf_nodes=15, min_samples_leaf=min(20, max(2, n_samples // 10)),
         l2_regularization=1.0, random_state=seed,
     )
 
