@@ -20,6 +20,10 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
 @app.callback()
 def _root() -> None:
     """storylens: same-story detection, comparison and coverage of news articles."""
@@ -36,7 +40,7 @@ def compare(
 
     result = compare_files(article_a, article_b)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        _print_json(result.to_dict())
     else:
         from storylens.render import render_comparison
 
@@ -58,10 +62,6 @@ def _progress_run(job, label: str, **kwargs):
         task = bar.add_task(label, total=None)
         return job(progress=lambda n: bar.advance(task, n),
                    on_total=lambda total: bar.update(task, total=total), **kwargs)
-
-
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 @eval_app.command("pairs")

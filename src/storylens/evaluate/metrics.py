@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from storylens.match.learned import TARGETS, calibrate_threshold, fit_scorer
+from storylens.match.learned import TARGETS, calibrate_threshold, decided, fit_scorer
 
 
 def pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -29,8 +29,8 @@ def pearson_table(pred: np.ndarray, gold: np.ndarray, languages: np.ndarray) -> 
 def same_story_quality(pred_overall: np.ndarray, gold_overall: np.ndarray, cut: float) -> dict:
     """Precision and recall of same_story (predicted overall <= cut) against gold
     overall <= 1.5 (same) vs >= 2.5 (different); pairs in between are left out."""
-    mask = (gold_overall <= 1.5) | (gold_overall >= 2.5)
-    predicted, actual = pred_overall[mask] <= cut, gold_overall[mask] <= 1.5
+    mask, actual = decided(gold_overall)
+    predicted = pred_overall[mask] <= cut
     tp = int(np.sum(predicted & actual))
     return {"threshold": cut, "pairs": int(mask.sum()),
             "precision": round(tp / max(int(predicted.sum()), 1), 4),

@@ -22,7 +22,7 @@ from storylens.errors import InputError
 from storylens.ingest.clean import clean_line, clean_text
 from storylens.ingest.files import read_text
 from storylens.ingest.records import json_lines
-from storylens.match import compare
+from storylens.match.comparison import match_pair
 
 GOLD_FIELDS = ("Overall", "Geography", "Entities", "Time", "Narrative", "Style", "Tone")
 
@@ -104,8 +104,8 @@ def analyze_pairs(
 
 
 def feature_matrix(analysed: list[tuple[AnalyzedArticle, AnalyzedArticle]]) -> np.ndarray:
-    """(n_pairs, n_features) from the comparison of each analysed pair."""
-    return np.vstack([compare(a, b).features.as_vector() for a, b in analysed])
+    """(n_pairs, n_features) from the matches of each analysed pair (scoring is left to the caller)."""
+    return np.vstack([match_pair(a, b).features.as_vector() for a, b in analysed])
 
 
 def gold_matrix(pairs: list[LabelledPair]) -> np.ndarray:

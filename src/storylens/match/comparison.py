@@ -78,37 +78,55 @@ def _shared_quote(qa: Quote, qb: Quote, score: float, shared_people: list[tuple[
     }
 
 
+@dataclass(frozen=True)
+class Matches:
+    """What two articles have in common, before any scoring."""
+
+    sentences: list[tuple[int, int, float]]
+    entities: tuple[list, list, list]  # (shared pairs, only a, only b)
+    quotes: tuple[list, list, list]  # (shared (qa, qb, score), only a, only b)
+    cross_lingual: bool
+    features: PairFeatures
+
+
+def match_pair(a: AnalyzedArticle, b: AnalyzedArticle) -> Matches:
+    """Align sentences and match entities and quotes of two analysed articles; no scoring."""
+    cross_lingual = a.language != b.language
+    pairs = align_sentences(a.sentence_embeddings, b.sentence_embeddings)
+    entities = match_entities(a.entities, b.entities)
+    q_emb_a = embed([q.text for q in a.quotes]) if cross_lingual and a.quotes and b.quotes else None
+    q_emb_b = embed([q.text for q in b.quotes]) if q_emb_a is not None else None
+    quotes = match_quotes(a.quotes, b.quotes, q_emb_a, q_emb_b, cross_lingual)
+    features = pair_features(a, b, len(pairs), entities[0], len(quotes[0]),
+                             best_match_mean(a.sentence_embeddings, b.sentence_embeddings))
+    return Matches(pairs, entities, quotes, cross_lingual, features)
+
+
 def compare(a: AnalyzedArticle, b: AnalyzedArticle, scorer: Scorer | None = None) -> Comparison:
     """Compare two analysed articles, within one language or across two."""
     scorer = scorer or default_scorer()
-    cross_lingual = a.language != b.language
-    pairs = align_sentences(a.sentence_embeddings, b.sentence_embeddings)
-    shared_ents, only_a_ents, only_b_ents = match_entities(a.entities, b.entities)
-    q_emb_a = embed([q.text for q in a.quotes]) if cross_lingual and a.quotes and b.quotes else None
-    q_emb_b = embed([q.text for q in b.quotes]) if q_emb_a is not None else None
-    shared_q, only_a_q, only_b_q = match_quotes(a.quotes, b.quotes, q_emb_a, q_emb_b, cross_lingual)
-    features = pair_features(a, b, len(pairs), shared_ents, len(shared_q),
-                             best_match_mean(a.sentence_embeddings, b.sentence_embeddings))
-    scores = scorer.score(features)
-    aligned_a = {i for i, _, _ in pairs}
-    aligned_b = {j for _, j, _ in pairs}
+    m = match_pair(a, b)
+    shared_ents, only_a_ents, only_b_ents = m.entities
+    shared_q, only_a_q, only_b_q = m.quotes
+    aligned_a = {i for i, _, _ in m.sentences}
+    aligned_b = {j for _, j, _ in m.sentences}
     people = [(ea, eb) for ea, eb in shared_ents if "PERSON" in (ea.type, eb.type) or ea.type == "NAME"]
     return Comparison(
         a=_describe(a),
         b=_describe(b),
-        scores=scores,
-        features=features,
+        scores=scorer.score(m.features),
+        features=m.features,
         entities={
             "shared": [shared_entity_dict(ea, eb) for ea, eb in shared_ents],
             "only_a": [entity_dict(e) for e in only_a_ents],
             "only_b": [entity_dict(e) for e in only_b_ents],
         },
         quotes={
-            "shared": [_shared_quote(qa, qb, s, people, cross_lingual) for qa, qb, s in shared_q],
+            "shared": [_shared_quote(qa, qb, s, people, m.cross_lingual) for qa, qb, s in shared_q],
             "only_a": [_quote_dict(q) for q in only_a_q],
             "only_b": [_quote_dict(q) for q in only_b_q],
         },
-        shared=[{"a": a.sentences[i].text, "b": b.sentences[j].text, "score": round(s, 3)} for i, j, s in pairs],
+        shared=[{"a": a.sentences[i].text, "b": b.sentences[j].text, "score": round(s, 3)} for i, j, s in m.sentences],
         only_a=[s.text for s in a.sentences if s.index not in aligned_a],
         only_b=[s.text for s in b.sentences if s.index not in aligned_b],
     )

@@ -91,11 +91,17 @@ def fit_scorer(X: np.ndarray, Y: np.ndarray, threshold: float = 1.75, seed: int 
     return LearnedScorer(models, float(threshold), tuple(PairFeatures.names()))
 
 
+def decided(gold_overall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mask of pairs whose gold is clearly same (<= 1.5) or different (>= 2.5), is-same)."""
+    mask = (gold_overall <= 1.5) | (gold_overall >= 2.5)
+    return mask, gold_overall[mask] <= 1.5
+
+
 def calibrate_threshold(predicted_overall: np.ndarray, gold_overall: np.ndarray) -> float:
     """The predicted-overall cut that best separates gold same-story (<= 1.5) from
     different-story (>= 2.5) pairs, by F1 of the same-story class."""
-    mask = (gold_overall <= 1.5) | (gold_overall >= 2.5)
-    pred, same = predicted_overall[mask], gold_overall[mask] <= 1.5
+    mask, same = decided(gold_overall)
+    pred = predicted_overall[mask]
     best, best_f1 = 2.0, -1.0
     for cut in np.arange(1.2, 3.01, 0.05):
         predicted_same = pred <= cut
