@@ -47,19 +47,98 @@ def compare(
         render_comparison(result, out)
 
 
+DB_OPTION = typer.Option(None, "--db", help="The store file (default: storylens.db).")
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Article files (text, HTML, JSON, JSONL) or folders."),
+    db: str = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+) -> None:
+    """Add articles to the store and place them in stories. Re-runnable: nothing is added twice."""
+    from storylens.engine import StoryEngine, article_files, count_articles
+    from storylens.store import open_store
+
+    files = article_files(paths)
+    with open_store(db) as store:
+        engine = StoryEngine(store)
+        total = count_articles(files)
+        if total > 20 and not as_json:
+            report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress), "ingesting",
+                                   total=total)
+        else:
+            report = engine.ingest(files)
+        counts = store.counts()
+    if as_json:
+        _print_json({**report.to_dict(), "store": counts})
+        return
+    out.print(f"{report.read} read, {report.added} added ({report.copies} copies), {report.skipped} already stored; "
+              f"{report.stories_opened} new stories, {report.merges} merges; {report.per_second:.0f} articles/s. "
+              f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+
+
+def _since(value: str | None):
+    if not value:
+        return None
+    from storylens.ingest.records import parse_date
+
+    return parse_date(value, "--since", "since")
+
+
+@app.command()
+def stories(
+    db: str = DB_OPTION,
+    lang: str = typer.Option(None, "--lang", help="Only stories with an article in this language (ISO code)."),
+    since: str = typer.Option(None, "--since", help="Only stories with an article published on or after this date."),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many stories."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON list."),
+) -> None:
+    """The stories in the store, most recently updated first."""
+    from storylens.store import open_store
+
+    with open_store(db, readonly=True) as store:
+        found = store.stories(language=lang, since=_since(since), limit=limit)
+    if as_json:
+        _print_json([s.to_dict() for s in found])
+        return
+    from storylens.render import render_stories
+
+    render_stories(found, out)
+
+
+@app.command()
+def story(
+    story_id: str = typer.Argument(..., metavar="STORY_ID", help="A story id from `storylens stories`."),
+    db: str = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """One story: its articles in time order, with copies marked."""
+    from storylens.store import open_store
+
+    with open_store(db, readonly=True) as store:
+        detail = store.story(story_id)
+    if as_json:
+        _print_json(detail.to_dict())
+        return
+    from storylens.render import render_story
+
+    render_story(detail, out)
+
+
 eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)
 train_app = typer.Typer(help="Train storylens models on labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
 
-def _progress_run(job, label: str, **kwargs):
+def _progress_run(job, label: str, total: int | None = None, **kwargs):
     """Run a library job with a rich progress bar fed by its progress callbacks."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(label, total=total)
         return job(progress=lambda n: bar.advance(task, n),
                    on_total=lambda total: bar.update(task, total=total), **kwargs)
 
@@ -82,6 +161,24 @@ def eval_pairs_command(
     from storylens.render import render_pair_eval
 
     render_pair_eval(result, out)
+
+
+@eval_app.command("clusters")
+def eval_clusters_command(
+    articles_file: str = typer.Argument(..., metavar="ARTICLES.jsonl", help="Articles with a gold `story` field."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Cluster labelled articles in a fresh temporary store; B-cubed against the gold stories."""
+    from storylens.evaluate.clusters import eval_clusters
+
+    result = _progress_run(eval_clusters, "clustering", path=articles_file)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"{result['articles']} articles: B-cubed precision {result['bcubed_precision']:.3f}, "
+              f"recall {result['bcubed_recall']:.3f}, F1 {result['bcubed_f1']:.3f}; "
+              f"{result['stories_predicted']} stories predicted, {result['stories_gold']} gold; "
+              f"{result['articles_per_second']:.0f} articles/s")
 
 
 @train_app.command("pairs")

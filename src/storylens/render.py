@@ -109,3 +109,39 @@ def render_pair_eval(result: dict, console: Console, title: str = "Agreement wit
                       f"on {s['pairs']} pairs with gold <= 1.5 or >= 2.5")
     if "pairs_per_second" in result:
         console.print(f"{result['pairs_per_second']:.1f} pairs/s end to end (analysis included)")
+
+
+def _day(value) -> str:
+    return value.date().isoformat() if value else "?"
+
+
+def render_stories(stories: list, console: Console) -> None:
+    """A table of stories: id, title, size, languages, outlets and time span."""
+    if not stories:
+        console.print("no stories (ingest articles with `storylens ingest PATH`)")
+        return
+    table = Table(show_lines=False)
+    for column in ("story", "title", "reports", "copies", "languages", "outlets", "from", "to"):
+        table.add_column(column, overflow="fold")
+    for s in stories:
+        outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
+        table.add_row(s.id, Text(s.title[:80]), str(s.reports), str(s.copies), " ".join(s.languages),
+                      Text(outlets), _day(s.first_published), _day(s.last_published))
+    console.print(table)
+
+
+def render_story(detail, console: Console) -> None:
+    """One story: a heading, then its articles in time order with copies marked."""
+    s = detail.story
+    console.print(Text(f"{s.id}  {s.title}", style="bold"))
+    console.print(f"{s.reports} reports, {s.copies} copies; languages {' '.join(s.languages) or '?'}; "
+                  f"{_day(s.first_published)} to {_day(s.last_published)}")
+    if detail.merged_from:
+        console.print(f"merged from: {', '.join(detail.merged_from)}")
+    table = Table()
+    for column in ("published", "article", "outlet", "lang", "title", "copy of"):
+        table.add_column(column, overflow="fold")
+    for m in detail.members:
+        copy = f"{m.duplicate_of} ({m.duplicate_kind}, {m.overlap:.2f})" if m.duplicate_of else ""
+        table.add_row(_day(m.published), Text(m.id), Text(m.outlet or ""), m.language, Text(m.title[:80]), Text(copy))
+    console.print(table)

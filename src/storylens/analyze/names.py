@@ -44,6 +44,16 @@ def skeleton(word: str) -> str:
     return classes or folded
 
 
+def word_key(word: str) -> str:
+    """A skeleton that keeps an initial vowel (or h, w), which ``skeleton`` drops:
+    Obama -> o15, Amazon -> a525, Muallem and Moualem -> 545. Finer than ``skeleton``
+    for set overlap, where short skeletons of unrelated names would collide."""
+    folded = fold(word)
+    if not folded:
+        return ""
+    return (folded[0] if folded[0] in "aeiouyhw" else "") + skeleton(word)
+
+
 def name_tokens(name: str) -> list[str]:
     """The meaningful words of a name: particles (al-, von, de) and punctuation removed."""
     text = anyascii(name) if not name.isascii() else name

@@ -1,0 +1,175 @@
+"""Ingest speed, memory and store size at scale (story-engine issue).
+
+    .venv/bin/python benchmarks/scale.py [--articles 100000] [--checkpoints 10000,50000,100000]
+
+Builds a synthetic corpus with a known story structure (no external data): each story has
+its own people, places, organisations, numbers, date and a set of topic words drawn from
+a vocabulary of real words in four languages (the demo corpus's); each article of a story is written from the story's facts in its own order,
+with sentences of its own, in one of four languages' vocabularies, about 1,500-2,500
+characters. About 1 in 12 articles is a wire copy of an earlier article of its story
+(a new first line and byline). Stories have 1 to 12 articles and are spread over time.
+
+It then ingests the corpus into a fresh store, batch after batch as ``storylens ingest``
+does, and prints at each checkpoint: articles/s overall and over the last segment, peak
+memory (RSS) of the process, store size on disk, stories found, and B-cubed F1 against
+the known stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "datasets"
+SYLLABLES = ["ka", "lo", "mer", "ta", "vin", "so", "ra", "del", "bri", "nu", "zan", "pe", "gor", "li", "mar",
+             "ost", "el", "ban", "fi", "tur", "ha", "quen", "di", "ro", "sal", "um", "ve", "dor", "ny", "ax"]
+CONNECTORS = {
+    "en": ["the", "of", "and", "in", "to", "said", "on", "with", "after", "for", "a", "was", "by", "has"],
+    "de": ["die", "der", "und", "in", "zu", "sagte", "am", "mit", "nach", "für", "ein", "war", "von", "hat"],
+    "fr": ["le", "la", "de", "et", "en", "a", "dit", "sur", "avec", "après", "pour", "un", "par", "était"],
+    "es": ["el", "la", "de", "y", "en", "a", "dijo", "con", "tras", "para", "un", "fue", "por", "ha"],
+}
+
+
+def _word(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(parts))
+
+
+def _vocabulary(rng: random.Random) -> dict[str, list[str]]:
+    """Content words per language: the words of the demo corpus, and of the shared English
+    and Spanish benchmark articles when present (real words tokenise as real text does,
+    which matters for the embedding's cost)."""
+    vocab: dict[str, set[str]] = {lang: set() for lang in CONNECTORS}
+    sources = [ROOT / "demo" / "articles.jsonl", SHARED / "giveme5w1h-news-cluster" / "articles.jsonl",
+               SHARED / "meantime" / "articles.jsonl"]
+    for path in (p for p in sources if p.exists()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            language = row.get("language") or row.get("lang")
+            if language in vocab:
+                words = [w.strip(".,;:!?\"'()«»“”„").lower() for w in row["text"].split()]
+                vocab[language].update(w for w in words if len(w) > 3 and w.isalpha())
+    return {lang: sorted(words) for lang, words in vocab.items()}
+
+
+def synthetic_corpus(n: int, seed: int = 0) -> Iterator[dict]:
+    """``n`` article records with a ``story`` label, in publication order."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    langs = list(CONNECTORS)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    made, story = 0, 0
+    while made < n:
+        story += 1
+        people = [f"{_word(rng, 2).title()} {_word(rng, 3).title()}" for _ in range(3)]
+        place = _word(rng, 3).title()
+        org = f"{_word(rng, 2).title()} {rng.choice(['Group', 'Bank', 'Council', 'Union'])}"
+        numbers = [str(rng.randint(2, 90000)) for _ in range(4)]
+        topic = {lang: rng.sample(vocab[lang], 40) for lang in langs}
+        when = start + timedelta(hours=story * 0.8)
+        size = min(rng.choice([1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 10, 12]), n - made)
+        written: list[dict] = []
+        for k in range(size):
+            lang = rng.choice(langs)
+            conn, words = CONNECTORS[lang], topic[lang]
+
+            def sentence(facts: bool) -> str:
+                picked = rng.sample(words, 7) + [rng.choice(conn) for _ in range(5)]
+                if facts:
+                    picked += [rng.choice(people), place, rng.choice(numbers), org]
+                rng.shuffle(picked)
+                text = " ".join(picked)
+                return text[0].upper() + text[1:] + "."
+
+            if written and rng.random() < 0.08:  # a wire copy: new first line, same body
+                base = rng.choice(written)
+                text = f"{_word(rng, 2).title()} News Service\n" + base["text"]
+                row = {**base, "id": f"a{made:07d}", "text": text, "outlet": f"outlet-{rng.randint(1, 400)}",
+                       "published": (when + timedelta(hours=k)).isoformat()}
+            else:
+                paragraphs = [" ".join(sentence(rng.random() < 0.6) for _ in range(3)) for _ in range(rng.randint(4, 7))]
+                row = {"id": f"a{made:07d}", "story": f"story-{story}", "language": lang,
+                       "title": sentence(True)[:90], "text": "\n\n".join(paragraphs),
+                       "outlet": f"outlet-{rng.randint(1, 400)}", "published": (when + timedelta(hours=k)).isoformat()}
+            written.append(row)
+            made += 1
+            yield row
+
+
+def _peak_mb(pid: int) -> float:
+    """Peak resident memory of a process (Linux /proc), 0 when unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--checkpoints", default="10000,50000,100000")
+    parser.add_argument("--workers", type=int, default=2, help="profiling processes (default 2)")
+    parser.add_argument("--db", default=None, help="store file (default: a temporary folder)")
+    args = parser.parse_args()
+    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles} | {args.articles})
+
+    from storylens.engine import StoryEngine
+    from storylens.evaluate.clusters import bcubed
+    from storylens.store import SQLiteStore
+
+    folder = Path(tempfile.mkdtemp(prefix="storylens-scale-"))
+    db = Path(args.db or folder / "scale.db")
+    corpus = folder / "corpus.jsonl"
+    gold: dict[str, str] = {}
+    with corpus.open("w", encoding="utf-8") as handle:
+        for row in synthetic_corpus(args.articles):
+            gold[row["id"]] = row["story"]
+            handle.write(json.dumps({k: v for k, v in row.items() if k != "story"}, ensure_ascii=False) + "\n")
+    print(f"corpus: {corpus} ({corpus.stat().st_size / 1e6:.0f} MB)")
+    store = SQLiteStore(db)
+    engine = StoryEngine(store, workers=args.workers)
+
+    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}; {args.workers} profiling workers")
+    print("| articles | articles/s (all) | articles/s (segment) | peak RSS MB (main + workers) | store MB "
+          "| stories | gold stories | B-cubed F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    state = {"done": 0, "start": time.perf_counter(), "seg_start": time.perf_counter(), "seg_done": 0, "next": 0}
+
+    def checkpoint(n: int) -> None:
+        state["done"] += n
+        if state["next"] >= len(checkpoints) or state["done"] < checkpoints[state["next"]]:
+            return
+        state["next"] += 1
+        now, done = time.perf_counter(), state["done"]
+        stories = store.article_stories()
+        ids = list(stories)
+        f1 = bcubed([stories[i] for i in ids], [gold[i] for i in ids])["bcubed_f1"]
+        size_mb = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers = sum(_peak_mb(child.pid) for child in multiprocessing.active_children())
+        print(f"| {done:,} | {done / (now - state['start']):.0f} | "
+              f"{(done - state['seg_done']) / (now - state['seg_start']):.0f} | {rss:.0f} + {workers:.0f} | "
+              f"{size_mb:.0f} | {store.counts()["stories"]:,} | {len({gold[i] for i in ids}):,} | {f1:.3f} |", flush=True)
+        state["seg_start"], state["seg_done"] = time.perf_counter(), done
+
+    engine.ingest([corpus], progress=checkpoint)
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Incremental story clustering: each new article joins the best story or opens one.
+
+``StoryClusterer`` follows scikit-learn's incremental contract: parameters in
+``__init__``, learned state in attributes ending in ``_``, ``partial_fit`` (or ``place``,
+which also returns the assignments) to take articles in arrival order. For each article it
+
+1. checks the MinHash index for a wire copy or near-duplicate: a copy joins its original's story;
+2. retrieves the nearest earlier articles by title-and-lead vector (usearch HNSW), and the
+   earlier articles that share a rare multi-word name;
+3. weighs the evidence for each of their stories (``evidence.story_evidence``) and joins
+   the most probable one if the ``JoinRule`` says so, else opens a new story;
+4. merges a second story into the first when the article is strong evidence for both.
+
+Articles are taken one at a time in order, so a batch and the same articles one by one
+give the same stories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from usearch.index import Index
+
+from storylens.analyze.embed import DIM
+from storylens.cluster.evidence import Candidate, JoinRule, TermFrequencies, story_evidence, timestamp
+from storylens.cluster.profile import StoryProfile
+from storylens.match.duplicates import Duplicate, DuplicateIndex
+
+
+@dataclass(frozen=True)
+class StoryAssignment:
+    """Where one article went: its story, how it got there, and any merge it caused."""
+
+    article_id: str
+    story_id: str
+    opened: bool  # True when the article opened a new story
+    score: float | None = None  # join probability (None when opened or copied)
+    duplicate: Duplicate | None = None
+    merged: tuple[str, ...] = field(default=())  # stories folded into ``story_id`` by this article
+
+
+def story_name(seq: int) -> str:
+    return f"s{seq:06d}"
+
+
+class StoryClusterer:
+    """Places a stream of ``StoryProfile`` objects into stories."""
+
+    def __init__(self, *, neighbors: int = 20, background_neighbors: int = 10, rare_name_df: int = 3,
+                 max_members: int = 50, rule: JoinRule | None = None, merge_threshold: float = 0.95) -> None:
+        self.neighbors = neighbors
+        self.background_neighbors = background_neighbors
+        self.rare_name_df = rare_name_df
+        self.max_members = max_members
+        self.rule = rule
+        self.merge_threshold = merge_threshold
+
+    # -- state -----------------------------------------------------------------
+    def _init_state(self, last_seq: int) -> None:
+        self.index_ = Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=64, expansion_search=64)
+        self.profiles_: list[StoryProfile] = []
+        self.vectors_ = np.zeros((1024, DIM), dtype=np.float32)  # row = position
+        self.times_ = np.full(1024, np.nan)
+        self.story_of_: list[int] = []  # story seq of each profile, by position
+        self.members_: dict[int, list[int]] = {}
+        self.vector_sum_: dict[int, np.ndarray] = {}
+        self.languages_: dict[int, set[str]] = {}
+        self.merged_into_: dict[int, int] = {}
+        self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
+        self.terms_ = TermFrequencies()
+        self.duplicates_ = DuplicateIndex()
+        self.seq_ = last_seq
+
+    def _remember(self, profile: StoryProfile, seq: int) -> None:
+        position = len(self.profiles_)
+        if position == len(self.vectors_):
+            self.vectors_ = np.resize(self.vectors_, (2 * position, DIM))
+            self.times_ = np.resize(self.times_, 2 * position)
+        self.vectors_[position] = profile.vector
+        self.times_[position] = timestamp(profile)
+        self.profiles_.append(profile)
+        self.story_of_.append(seq)
+        self.members_.setdefault(seq, []).append(position)
+        if seq in self.vector_sum_:
+            self.vector_sum_[seq] = self.vector_sum_[seq] + profile.vector
+        else:
+            self.vector_sum_[seq] = profile.vector.astype(np.float32)
+        self.languages_.setdefault(seq, set()).add(profile.language)
+        self.index_.add(position, profile.vector, threads=1)
+        self.terms_.add(profile)
+        for key in profile.keys:
+            if " " in key:
+                posting = self.rare_names_.setdefault(key, [])
+                if self.terms_.names_[key] <= self.rare_name_df:
+                    posting.append(position)
+                else:
+                    posting.clear()
+        self.duplicates_.add(str(position), profile.fingerprint)
+
+    def restore(self, profiles: Sequence[tuple[StoryProfile, str]], last_seq: int) -> StoryClusterer:
+        """Rebuild the state from stored (profile, story id) pairs, in their original order."""
+        self._init_state(last_seq)
+        for profile, story_id in profiles:
+            self._remember(profile, int(story_id[1:]))
+        return self
+
+    # -- placing articles ----------------------------------------------------------
+    def _live(self, seq: int) -> int:
+        while seq in self.merged_into_:
+            seq = self.merged_into_[seq]
+        return seq
+
+    def _candidates(self, profile: StoryProfile) -> tuple[dict[int, Candidate], float]:
+        """Candidate stories (nearest articles' and rare-name sharers' stories) and the background."""
+        if not len(self.index_):
+            return {}, 0.0
+        found = self.index_.search(profile.vector, self.neighbors, threads=1)
+        positions = {int(k) for k in found.keys}
+        cosines = np.sort(self.vectors_[sorted(positions)] @ profile.vector)[::-1]
+        background = float(np.mean(cosines[: self.background_neighbors]))
+        for key in profile.keys:
+            if " " in key and 0 < self.terms_.names_.get(key, 0) <= self.rare_name_df:
+                positions.update(self.rare_names_.get(key, ()))
+        out = {}
+        for seq in {self._live(self.story_of_[p]) for p in positions}:
+            recent = self.members_[seq][-self.max_members:]
+            out[seq] = Candidate(members=tuple(self.profiles_[p] for p in recent), member_vectors=self.vectors_[recent],
+                                 member_times=self.times_[recent], vector_sum=self.vector_sum_[seq],
+                                 languages=frozenset(self.languages_[seq]))
+        return out, background
+
+    def _merge(self, into: int, other: int) -> None:
+        self.merged_into_[other] = into
+        self.members_[into].extend(self.members_.pop(other))
+        self.vector_sum_[into] = self.vector_sum_[into] + self.vector_sum_.pop(other)
+        self.languages_[into] |= self.languages_.pop(other)
+
+    def _place(self, profile: StoryProfile) -> StoryAssignment:
+        duplicate = self.duplicates_.find(profile.fingerprint)
+        if duplicate is not None:
+            original = int(duplicate.of)
+            seq = self._live(self.story_of_[original])
+            self._remember(profile, seq)
+            named = Duplicate(of=self.profiles_[original].article_id, kind=duplicate.kind,
+                              overlap=duplicate.overlap, containment=duplicate.containment)
+            return StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=named)
+        rule = self.rule or JoinRule()
+        candidates, background = self._candidates(profile)
+        evidence = story_evidence(profile, candidates, background, self.terms_)
+        scored = sorted(((rule.probability(e), seq) for seq, e in evidence.items()), reverse=True)
+        if not scored or scored[0][0] < rule.threshold:
+            self.seq_ += 1
+            self._remember(profile, self.seq_)
+            return StoryAssignment(profile.article_id, story_name(self.seq_), opened=True)
+        probability, seq = scored[0]
+        merged = tuple(other for p, other in scored[1:] if p >= self.merge_threshold)
+        for other in merged:
+            self._merge(seq, other)
+        self._remember(profile, seq)
+        return StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
+                               merged=tuple(story_name(m) for m in merged))
+
+    def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
+        """Place each profile in arrival order and return where each went."""
+        if not hasattr(self, "index_"):
+            self._init_state(0)
+        return [self._place(p) for p in profiles]
+
+    def partial_fit(self, profiles: Sequence[StoryProfile]) -> StoryClusterer:
+        """scikit-learn's form of ``place``: learn from the profiles, return self."""
+        self.place(profiles)
+        return self

@@ -1,0 +1,84 @@
+"""The light analysis that story clustering needs, cheap enough for a stream.
+
+Full analysis (``storylens.analyze``) embeds every sentence and runs NER; at 30-60
+articles/s it is too slow for ingest. A ``StoryProfile`` keeps only what deciding
+"same story?" needs: the language, one vector of the title and lead, the name keys and
+the numbers and dates of the whole text, and a MinHash fingerprint for wire copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import regex
+
+from storylens.analyze.embed import embed
+from storylens.analyze.entities import capitalised_mentions
+from storylens.analyze.language import detect_language
+from storylens.analyze.mentions import extract_mentions
+from storylens.analyze.names import name_tokens, word_key
+from storylens.article import Article, Sentence
+from storylens.match.duplicates import Fingerprint, fingerprint
+
+LEAD_CHARS = 400  # title plus this much of the text make the retrieval vector
+MENTION_KINDS = ("date", "number")
+_SENTENCE_END = regex.compile(r"(?<=[.!?…。！？])\s+|\n+")
+
+
+@dataclass(frozen=True, eq=False)
+class StoryProfile:
+    """What the story engine keeps of an article to place it in a story."""
+
+    article_id: str
+    language: str
+    published: datetime | None
+    vector: np.ndarray  # (512,) unit vector of title + lead
+    keys: frozenset[str]  # spelling-insensitive name keys: whole names and surnames
+    numbers: frozenset[str]  # normalised numbers and dates
+    fingerprint: Fingerprint
+
+
+def lead_text(article: Article) -> str:
+    """Title and the start of the text, cut at a word boundary."""
+    text = article.text[:LEAD_CHARS]
+    if len(article.text) > LEAD_CHARS and " " in text:
+        text = text[: text.rfind(" ")]
+    return f"{article.title}\n{text}".strip()
+
+
+def quick_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences by end punctuation: rougher than ``sentencex`` but several times faster."""
+    pieces = [p.strip() for p in _SENTENCE_END.split(text)]
+    return tuple(Sentence(index=i, text=p, paragraph=0) for i, p in enumerate(p for p in pieces if p))
+
+
+def name_keys(sentences: tuple[Sentence, ...], language: str) -> frozenset[str]:
+    """Keys of capitalised names (``word_key`` of each word), plus the key of the last
+    word alone, so that "Walid al-Moualem" and a bare "Muallem" share a key. Keys of
+    two characters or fewer are too common to mean anything and are dropped."""
+    keys: set[str] = set()
+    for surface, _ in capitalised_mentions(sentences, language):
+        words = [k for k in map(word_key, name_tokens(surface)) if len(k) > 2]
+        if words:
+            keys.add(" ".join(words))
+            keys.add(words[-1])
+    return frozenset(keys)
+
+
+def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
+    """Profiles of a batch (one embedding call for the whole batch)."""
+    vectors = embed([lead_text(a) or a.id for a in articles])
+    out = []
+    for article, vector in zip(articles, vectors):
+        whole = f"{article.title}\n{article.text}"
+        language = detect_language(whole, article.language)
+        sentences = quick_sentences(whole)
+        numbers = frozenset(m.value for m in extract_mentions(sentences) if m.kind in MENTION_KINDS)
+        out.append(StoryProfile(
+            article_id=article.id, language=language, published=article.published, vector=vector,
+            keys=name_keys(sentences, language), numbers=numbers, fingerprint=fingerprint(article.text),
+        ))
+    return out

@@ -1,0 +1,202 @@
+"""The story engine: read articles, profile them, place them in stories, store them.
+
+``StoryEngine(store).ingest(paths)`` is what ``storylens ingest`` runs. Work goes in
+batches; each batch is profiled, clustered and committed as one transaction, so an
+interrupted ingest resumes where it stopped, and a re-run adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from storylens.article import Article
+from storylens.cluster.assign import StoryAssignment, StoryClusterer
+from storylens.cluster.profile import StoryProfile, profile_articles
+from storylens.errors import InputError
+from storylens.ingest import read_articles
+from storylens.match.duplicates import Duplicate
+from storylens.store.base import Ingested, Store
+
+BATCH = 64
+ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    read: int = 0
+    added: int = 0
+    skipped: int = 0  # already in the store (same id, or same URL and content)
+    copies: int = 0  # added as a copy of another article
+    stories_opened: int = 0
+    merges: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.read / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "articles_per_second": round(self.per_second, 1)}
+
+
+def article_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read: each file given, and every article file under each folder, sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputError(str(path), "no such file or folder")
+    return out
+
+
+def count_articles(files: Sequence[Path]) -> int:
+    """A quick count for progress bars: lines of JSON Lines files, one per other file."""
+    total = 0
+    for path in files:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class _Plan:
+    """One batch after the checks that need no analysis."""
+
+    size: int  # articles in the batch, skipped ones included
+    articles: list[Article]  # new to the store, in input order
+    exact: dict[str, str]  # article id -> id of the earlier article with the same content
+    to_profile: list[Article]
+
+
+class StoryEngine:
+    """Keeps a store's stories up to date as articles arrive.
+
+    ``workers`` > 1 profiles batches in that many worker processes while the main process
+    places and stores the previous ones; worth it from a few thousand articles on.
+    """
+
+    def __init__(self, store: Store, clusterer: StoryClusterer | None = None, batch_size: int = BATCH,
+                 workers: int = 1) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.workers = workers
+        self.clusterer = clusterer or StoryClusterer()
+        self._restore()
+        self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
+        self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run
+
+    def _restore(self) -> None:
+        self.clusterer.restore(list(self.store.profiles()), self.store.story_seq())
+
+    def _plan(self, batch: list[Article], report: IngestReport) -> _Plan:
+        report.read += len(batch)
+        fresh = []
+        for article in batch:
+            earlier = self._seen.get(article.id)
+            if earlier is None:
+                self._seen[article.id] = (article.content_hash, article.source)
+                fresh.append(article)
+            elif earlier[0] != article.content_hash:
+                raise InputError(article.source or article.id,
+                                 f"duplicate id {article.id!r}, first seen in {earlier[1]} with other content")
+        known = self.store.known(fresh)
+        report.skipped += len(batch) - len(fresh) + len(known)
+        plan = _Plan(len(batch), [], {}, [])
+        for article in fresh:
+            if article.id in known:
+                continue
+            plan.articles.append(article)
+            original = self._hashes.get(article.content_hash) or self.store.by_content(article.content_hash)
+            if original is not None:
+                plan.exact[article.id] = original
+            else:
+                self._hashes[article.content_hash] = article.id
+                plan.to_profile.append(article)
+        return plan
+
+    def _commit(self, plan: _Plan, profiles: list[StoryProfile], report: IngestReport) -> list[StoryAssignment]:
+        """Place the profiled articles and store the whole batch (one transaction)."""
+        profile_of = {p.article_id: p for p in profiles}
+        placed = {a.article_id: a for a in self.clusterer.place(profiles)}
+        items: list[Ingested] = []
+        for article in plan.articles:
+            if article.id in plan.exact:
+                original = plan.exact[article.id]
+                story = placed[original].story_id if original in placed else self.store.story_of(original)
+                assignment = StoryAssignment(article.id, story, opened=False,
+                                             duplicate=Duplicate(of=original, kind="exact", overlap=1.0, containment=1.0))
+                items.append(Ingested(article, None, assignment))
+            else:
+                assignment = placed[article.id]
+                items.append(Ingested(article, profile_of[article.id], assignment))
+            report.added += 1
+            report.copies += assignment.duplicate is not None
+            report.stories_opened += assignment.opened
+            report.merges += len(assignment.merged)
+        try:
+            self.store.add(items)
+        except BaseException:
+            self._restore()  # the store kept nothing of this batch: forget it too
+            raise
+        return [i.assignment for i in items]
+
+    def add_batch(self, batch: list[Article], report: IngestReport | None = None) -> list[StoryAssignment]:
+        """Profile, place and store one batch of articles."""
+        report = report if report is not None else IngestReport()
+        plan = self._plan(batch, report)
+        return self._commit(plan, profile_articles(plan.to_profile), report)
+
+    def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None) -> IngestReport:
+        """Add articles already read (the API and the benchmarks use this)."""
+        report = IngestReport()
+        start = time.perf_counter()
+        batches = _batches(iter(articles), self.batch_size)
+        if self.workers > 1:
+            from storylens.cluster.workers import ProfilePool
+
+            pool = ProfilePool(self.workers)
+            try:
+                plans = ((plan, plan.to_profile) for plan in (self._plan(b, report) for b in batches))
+                for plan, profiles in pool.map(plans):
+                    self._commit(plan, profiles, report)
+                    if progress:
+                        progress(plan.size)
+            finally:
+                pool.close()
+        else:
+            for batch in batches:
+                self.add_batch(batch, report)
+                if progress:
+                    progress(len(batch))
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Read every article under ``paths`` into the store; ``progress(n)`` after each batch."""
+        files = article_files(paths)
+        return self.ingest_articles((article for path in files for article in read_articles(path)), progress)

@@ -1,0 +1,130 @@
+"""What the story store holds and answers, whatever keeps it (SQLite by default).
+
+Records returned by a store are frozen dataclasses; only the store writes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from storylens.article import Article
+from storylens.cluster.assign import StoryAssignment
+from storylens.cluster.profile import StoryProfile
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One article as listed under its story."""
+
+    id: str
+    title: str
+    outlet: str | None
+    url: str | None
+    language: str
+    published: datetime | None
+    duplicate_of: str | None
+    duplicate_kind: str | None  # exact | near | partial
+    overlap: float | None
+    score: float | None  # how strongly it joined the story (None: it opened the story)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story: the articles that report one event, with their outlets, languages and span."""
+
+    id: str
+    title: str
+    articles: int
+    reports: int  # articles that are not copies of another
+    copies: int
+    languages: tuple[str, ...]
+    outlets: tuple[str, ...]
+    first_published: datetime | None
+    last_published: datetime | None
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    story: Story
+    members: tuple[StoryMember, ...]
+    merged_from: tuple[str, ...]  # ids of stories merged into this one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.story.to_dict(), "merged_from": list(self.merged_from),
+                "members": [m.to_dict() for m in self.members]}
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One new article as the store records it."""
+
+    article: Article
+    profile: StoryProfile | None  # None for an exact copy of a stored article
+    assignment: StoryAssignment
+
+
+class Store(ABC):
+    """A persistent collection of articles, their profiles and their stories."""
+
+    @abstractmethod
+    def known(self, articles: Sequence[Article]) -> dict[str, str]:
+        """For each article already stored (same id, or same URL and content), why: ``id`` or ``url``."""
+
+    @abstractmethod
+    def by_content(self, content_hash: str) -> str | None:
+        """The id of the first stored article with this content, if any."""
+
+    @abstractmethod
+    def story_of(self, article_id: str) -> str:
+        """The story id of a stored article."""
+
+    @abstractmethod
+    def add(self, batch: Sequence[Ingested]) -> None:
+        """Record a batch in one transaction: all of it or none."""
+
+    @abstractmethod
+    def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
+        """Every stored profile with its story id, in ingest order."""
+
+    @abstractmethod
+    def story_seq(self) -> int:
+        """The highest story number handed out so far (0 for an empty store)."""
+
+    @abstractmethod
+    def stories(self, language: str | None = None, since: datetime | None = None,
+                limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Live stories (not merged away), most recently updated first."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> StoryDetail:
+        """One story with its members; a merged-away id leads to the story it joined."""
+
+    @abstractmethod
+    def article_stories(self) -> dict[str, str]:
+        """Article id -> story id, for every stored article."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Numbers of articles, stories and copies."""
+
+    @abstractmethod
+    def close(self) -> None: ...

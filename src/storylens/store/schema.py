@@ -1,0 +1,88 @@
+"""The SQLite schema as numbered migrations, applied in order and recorded in the file.
+
+``PRAGMA user_version`` holds the number of the last migration applied; the
+``migrations`` table names each one and when it ran. Add a migration, never edit one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_articles_profiles_stories", """
+        CREATE TABLE migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            seq INTEGER UNIQUE NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            merged_into TEXT REFERENCES stories(id)
+        );
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT UNIQUE NOT NULL,
+            content_hash TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            outlet TEXT,
+            published TEXT,
+            declared_language TEXT,
+            authors TEXT NOT NULL DEFAULT '[]',
+            source TEXT,
+            language TEXT NOT NULL,
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            duplicate_of TEXT,
+            duplicate_kind TEXT,
+            overlap REAL,
+            story_score REAL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_url ON articles(url);
+        CREATE INDEX articles_story ON articles(story_id);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE profiles (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid),
+            vector BLOB NOT NULL,
+            keys TEXT NOT NULL,
+            numbers TEXT NOT NULL,
+            fingerprint BLOB NOT NULL,
+            shingles INTEGER NOT NULL
+        );
+        CREATE TABLE story_merges (
+            from_id TEXT NOT NULL REFERENCES stories(id),
+            into_id TEXT NOT NULL REFERENCES stories(id),
+            article_id TEXT NOT NULL,
+            merged_at TEXT NOT NULL
+        );
+    """),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration the file lacks, each in its own transaction; return the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"schema version {version} is newer than this storylens ({SCHEMA_VERSION}); upgrade storylens")
+    for number, (name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in sql.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (number, name, now()))
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

@@ -1,0 +1,218 @@
+"""The default store: one SQLite file in WAL mode, one writer, any number of readers.
+
+Every batch is one transaction, so a killed ingest leaves the file as it was after the
+last whole batch; readers see committed batches only and never block the writer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from storylens.cluster.profile import StoryProfile
+from storylens.errors import StoreError
+from storylens.match.duplicates import Fingerprint
+from storylens.store.base import Ingested, Store, Story, StoryDetail, StoryMember
+from storylens.store.schema import migrate, now
+
+DEFAULT_PATH = "storylens.db"
+_SEP = "\x1f"
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _split(value: str) -> frozenset[str]:
+    return frozenset(value.split(_SEP)) if value else frozenset()
+
+
+class SQLiteStore(Store):
+    """``SQLiteStore(path)`` opens (and creates or migrates) a store for writing;
+    ``SQLiteStore(path, readonly=True)`` opens an existing one for queries only."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such store; create it with `storylens ingest FILES --db {self.path}`")
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                            isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.conn)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a storylens store ({exc})") from None
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+
+    def _check_version(self) -> None:
+        from storylens.store.schema import SCHEMA_VERSION
+
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version}, this storylens needs {SCHEMA_VERSION}; "
+                             "open it once for writing (storylens ingest) to migrate")
+
+    # -- writing ------------------------------------------------------------------------
+    def known(self, articles: Sequence) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for article in articles:
+            row = self.conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
+            if row is not None:
+                if row[0] != article.content_hash:
+                    raise StoreError(f"article id {article.id!r} (from {article.source}) is already stored with "
+                                     "other content; give the new version another id")
+                out[article.id] = "id"
+            elif article.url and self.conn.execute(
+                    "SELECT 1 FROM articles WHERE url = ? AND content_hash = ?", (article.url, article.content_hash)).fetchone():
+                out[article.id] = "url"
+        return out
+
+    def by_content(self, content_hash: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1",
+                                (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def story_of(self, article_id: str) -> str:
+        row = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id!r} in {self.path}")
+        return row[0]
+
+    def add(self, batch: Sequence[Ingested]) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only")
+        stamp = now()
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for item in batch:
+                a, p, s = item.article, item.profile, item.assignment
+                if s.opened:
+                    conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                                 (s.story_id, int(s.story_id[1:]), a.title, stamp, stamp))
+                for gone in s.merged:
+                    conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (s.story_id, gone))
+                    conn.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (s.story_id, stamp, gone))
+                    conn.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (gone, s.story_id, a.id, stamp))
+                dup = s.duplicate
+                cur = conn.execute(
+                    "INSERT INTO articles (id, content_hash, url, title, text, outlet, published, declared_language,"
+                    " authors, source, language, story_id, duplicate_of, duplicate_kind, overlap, story_score, ingested_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.id, a.content_hash, a.url, a.title, a.text, a.outlet,
+                     a.published.isoformat() if a.published else None, a.language, json.dumps(list(a.authors)),
+                     a.source, p.language if p else (a.language or "und"), s.story_id,
+                     dup.of if dup else None, dup.kind if dup else None, dup.overlap if dup else None, s.score, stamp))
+                if p is not None:
+                    conn.execute("INSERT INTO profiles VALUES (?, ?, ?, ?, ?, ?)", (
+                        cur.lastrowid, p.vector.astype(np.float16).tobytes(), _SEP.join(sorted(p.keys)),
+                        _SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size))
+                if not s.opened:
+                    conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, s.story_id))
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: batch not stored, nothing changed ({exc})") from None
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- reading --------------------------------------------------------------------
+    def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles"
+            " FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
+        for aid, language, published, story_id, vector, keys, numbers, fp, shingles in rows:
+            yield StoryProfile(
+                article_id=aid, language=language, published=_date(published),
+                vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
+                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles)), story_id
+
+    def story_seq(self) -> int:
+        return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
+
+    _STORY_SQL = """
+        SELECT s.id, s.title, COUNT(a.rowid), SUM(a.duplicate_of IS NULL), SUM(a.duplicate_of IS NOT NULL),
+               json_group_array(DISTINCT a.language), json_group_array(DISTINCT a.outlet), MIN(a.published),
+               MAX(a.published), s.updated_at
+        FROM stories s JOIN articles a ON a.story_id = s.id
+        WHERE s.merged_into IS NULL {where}
+        GROUP BY s.id {having}
+        ORDER BY s.updated_at DESC, s.seq DESC
+    """
+
+    @staticmethod
+    def _story(row: tuple) -> Story:
+        return Story(id=row[0], title=row[1], articles=row[2], reports=row[3], copies=row[4],
+                     languages=tuple(sorted(v for v in json.loads(row[5]) if v)),
+                     outlets=tuple(sorted(v for v in json.loads(row[6]) if v)),
+                     first_published=_date(row[7]), last_published=_date(row[8]), updated_at=row[9])
+
+    def stories(self, language: str | None = None, since: datetime | None = None,
+                limit: int | None = None, offset: int = 0) -> list[Story]:
+        where, having, params = "", "", []
+        if language:
+            where = "AND s.id IN (SELECT story_id FROM articles WHERE language = ?)"
+            params.append(language)
+        if since:
+            having = "HAVING MAX(a.published) >= ?"
+            params.append(since.isoformat())
+        sql = self._STORY_SQL.format(where=where, having=having)
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._story(row) for row in self.conn.execute(sql, params)]
+
+    def story(self, story_id: str) -> StoryDetail:
+        seen = set()
+        while True:
+            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
+            if row[0] is None or story_id in seen:
+                break
+            seen.add(story_id)
+            story_id = row[0]
+        sql = self._STORY_SQL.format(where="AND s.id = ?", having="")
+        story = self._story(self.conn.execute(sql, (story_id,)).fetchone())
+        members = tuple(
+            StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=_date(r[5]),
+                        duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
+            for r in self.conn.execute(
+                "SELECT id, title, outlet, url, language, published, duplicate_of, duplicate_kind, overlap, story_score"
+                " FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, rowid", (story_id,)))
+        merged = tuple(r[0] for r in self.conn.execute("SELECT from_id FROM story_merges WHERE into_id = ?", (story_id,)))
+        return StoryDetail(story=story, members=members, merged_from=merged)
+
+    def article_stories(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, story_id FROM articles"))
+
+    def counts(self) -> dict[str, int]:
+        articles, copies = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(duplicate_of IS NOT NULL), 0) FROM articles").fetchone()
+        stories = self.conn.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
+        return {"articles": articles, "stories": stories, "copies": copies}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,212 @@
+"""The story engine on a real SQLite file: ingest, wire copies, stories, resumption, errors."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATASETS, DEMO, ROOT, need, run_cli
+from storylens.engine import StoryEngine
+from storylens.errors import InputError, StoreError
+from storylens.evaluate.clusters import bcubed, read_labelled_articles
+from storylens.ingest import read_articles
+from storylens.store import SQLiteStore
+from storylens.store.schema import SCHEMA_VERSION
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    with SQLiteStore(db) as store:
+        StoryEngine(store).ingest([DEMO])
+    return db
+
+
+def _gold() -> dict[str, str]:
+    return {json.loads(line)["id"]: json.loads(line)["story"] for line in DEMO.read_text().splitlines() if line.strip()}
+
+
+def test_demo_stories_match_the_gold_stories(demo_db):
+    with SQLiteStore(demo_db, readonly=True) as store:
+        story_of = store.article_stories()
+    gold = _gold()
+    ids = sorted(gold)
+    score = bcubed([story_of[i] for i in ids], [gold[i] for i in ids])
+    assert score["bcubed_f1"] >= 0.9, score
+
+
+def test_wire_copy_is_recorded_and_counted(demo_db):
+    with SQLiteStore(demo_db, readonly=True) as store:
+        story_of = store.article_stories()
+        detail = store.story(story_of["harbor-fire-en-lakeshore"])
+    copy = next(m for m in detail.members if m.id == "harbor-fire-en-lakeshore")
+    assert copy.duplicate_of == "harbor-fire-en-cpa"
+    assert copy.duplicate_kind in ("near", "exact") and copy.overlap > 0.5
+    assert detail.story.copies >= 1 and detail.story.reports == detail.story.articles - detail.story.copies
+    # reports by other outlets of the same story are not copies
+    assert all(m.duplicate_of is None for m in detail.members if m.id != "harbor-fire-en-lakeshore")
+
+
+def test_articles_in_other_languages_join_their_story(demo_db):
+    with SQLiteStore(demo_db, readonly=True) as store:
+        story_of = store.article_stories()
+    assert story_of["mansour-transfer-de-sportecho"] == story_of["mansour-transfer-en-pitchside"]
+    assert story_of["mansour-transfer-es-marcador"] == story_of["mansour-transfer-en-pitchside"]
+    assert story_of["harbor-fire-de-hollerstadt"] == story_of["harbor-fire-en-cpa"]
+    assert story_of["teval-spill-fr-echo-teve"] == story_of["teval-spill-en-riverside"]
+    assert story_of["harbor-fire-en-cpa"] != story_of["mansour-transfer-en-pitchside"]
+
+
+def test_reingest_adds_nothing(tmp_path):
+    db = tmp_path / "s.db"
+    first = run_cli("ingest", str(DEMO), "--db", str(db), "--json")
+    assert first.returncode == 0, first.stderr
+    again = run_cli("ingest", str(DEMO), "--db", str(db), "--json")
+    assert again.returncode == 0, again.stderr
+    one, two = json.loads(first.stdout), json.loads(again.stdout)
+    assert one["added"] == 19 and two["added"] == 0 and two["skipped"] == 19
+    assert one["store"] == two["store"]
+
+
+def test_batch_and_one_by_one_give_the_same_stories(tmp_path, demo_db):
+    articles = list(read_articles(DEMO))
+    with SQLiteStore(tmp_path / "single.db") as store:
+        engine = StoryEngine(store, batch_size=1)
+        engine.ingest_articles(articles)
+        single = store.article_stories()
+    # and across processes: one article per run, the store restored each time
+    with SQLiteStore(demo_db, readonly=True) as store:
+        batch = store.article_stories()
+    assert single == batch
+
+
+def test_stories_and_story_commands(demo_db):
+    listed = run_cli("stories", "--db", str(demo_db), "--json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert {"id", "title", "reports", "copies", "languages", "outlets", "first_published"} <= set(stories[0])
+    assert sum(s["articles"] for s in stories) == 19
+    german = json.loads(run_cli("stories", "--db", str(demo_db), "--lang", "de", "--json").stdout)
+    assert german and all("de" in s["languages"] for s in german)
+    late = json.loads(run_cli("stories", "--db", str(demo_db), "--since", "2026-04-10", "--json").stdout)
+    assert late and all(s["last_published"] >= "2026-04-10" for s in late)
+    one = run_cli("story", stories[0]["id"], "--db", str(demo_db), "--json")
+    assert one.returncode == 0
+    assert json.loads(one.stdout)["members"]
+    text = run_cli("story", stories[0]["id"], "--db", str(demo_db))
+    assert stories[0]["id"] in text.stdout
+    missing = run_cli("story", "s999999", "--db", str(demo_db))
+    assert missing.returncode == 1 and "no story 's999999'" in missing.stderr
+    nodb = run_cli("stories", "--db", str(demo_db.parent / "absent.db"))
+    assert nodb.returncode != 0 and "no such store" in nodb.stderr
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([{"id": "a", "text": "One text here."}, {"id": "a", "text": "Another text."}], "duplicate id 'a'"),
+    ([{"id": "a", "title": "No body"}], "field 'text' is missing or empty"),
+    ([{"id": "a", "text": "Body.", "published": "last Tuesday"}], "field 'published' is not an ISO 8601 date"),
+])
+def test_bad_input_gives_one_line_and_stores_nothing_of_that_batch(tmp_path, rows, message):
+    db = tmp_path / "s.db"
+    result = run_cli("ingest", str(_jsonl(tmp_path / "in.jsonl", rows)), "--db", str(db))
+    assert result.returncode == 2
+    assert message in result.stderr and "in.jsonl" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    with SQLiteStore(db) as store:
+        assert store.counts()["articles"] == 0
+
+
+def test_same_id_with_new_content_in_a_later_run_is_refused(tmp_path):
+    db = tmp_path / "s.db"
+    with SQLiteStore(db) as store:
+        engine = StoryEngine(store)
+        engine.ingest([_jsonl(tmp_path / "one.jsonl", [{"id": "a", "text": "First version of the story."}])])
+        with pytest.raises(StoreError, match="already stored with other content"):
+            StoryEngine(store).ingest([_jsonl(tmp_path / "two.jsonl", [{"id": "a", "text": "Second version."}])])
+        assert store.counts()["articles"] == 1
+
+
+def test_schema_is_versioned(tmp_path):
+    db = tmp_path / "s.db"
+    SQLiteStore(db).close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT COUNT(*) FROM migrations").fetchone()[0] == SCHEMA_VERSION
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this storylens"):
+        SQLiteStore(db)
+
+
+def test_not_a_store_is_reported(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a storylens store"):
+        SQLiteStore(junk)
+
+
+def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
+    corpus = need(DATASETS / "giveme5w1h-news-cluster" / "articles.jsonl")
+    db = tmp_path / "s.db"
+    cmd = [sys.executable, "-m", "storylens.cli", "ingest", str(corpus), "--db", str(db), "--json"]
+    child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stored = 0
+    deadline = time.time() + 240
+    while time.time() < deadline and child.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:  # a reader while the ingest writes
+                with SQLiteStore(db, readonly=True) as reader:
+                    stored = reader.counts()["articles"]
+            except StoreError:
+                continue  # not yet created or migrated
+            if stored >= 64:
+                break
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert 64 <= stored < 383, "the ingest should have been killed part-way"
+    resumed = run_cli("ingest", str(corpus), "--db", str(db), "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    assert report["skipped"] >= stored and report["store"]["articles"] == 383
+    ids = [a.id for a in read_labelled_articles(corpus)[0]]
+    with SQLiteStore(db, readonly=True) as store:
+        assert sorted(store.article_stories()) == sorted(ids)
+        assert store.conn.execute("SELECT COUNT(*) FROM profiles").fetchone()[0] + store.counts()["copies"] >= 383
+
+
+def test_eval_clusters_json_on_the_demo_corpus():
+    result = run_cli("eval", "clusters", str(DEMO), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"bcubed_precision", "bcubed_recall", "bcubed_f1", "stories_predicted", "stories_gold",
+                         "articles_per_second"}
+    assert data["stories_gold"] == 6 and data["bcubed_f1"] >= 0.9
+
+
+def test_eval_clusters_needs_the_gold_field(tmp_path):
+    path = _jsonl(tmp_path / "nogold.jsonl", [{"id": "a", "text": "Some text."}])
+    result = run_cli("eval", "clusters", str(path))
+    assert result.returncode == 2 and "nogold.jsonl:1" in result.stderr and "'story'" in result.stderr
+
+
+def test_bcubed_by_hand(tmp_path):
+    # three items in one gold story, predicted as {1, 2} and {3}: recall (2/3 + 2/3 + 1/3) / 3
+    assert bcubed(["x", "x", "y"], ["a", "a", "a"])["bcubed_recall"] == pytest.approx(5 / 9, abs=1e-4)
+    assert bcubed(["x", "x", "y"], ["a", "a", "a"])["bcubed_precision"] == 1.0
+    assert bcubed(["x", "y"], ["a", "b"])["bcubed_f1"] == 1.0
+    with pytest.raises(InputError, match="holds no articles"):
+        read_labelled_articles(_jsonl(tmp_path / "empty.jsonl", []))
