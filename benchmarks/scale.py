@@ -164,7 +164,7 @@ def main() -> None:
         workers = sum(_peak_mb(child.pid) for child in multiprocessing.active_children())
         print(f"| {done:,} | {done / (now - state['start']):.0f} | "
               f"{(done - state['seg_done']) / (now - state['seg_start']):.0f} | {rss:.0f} + {workers:.0f} | "
-              f"{size_mb:.0f} | {store.counts()["stories"]:,} | {len({gold[i] for i in ids}):,} | {f1:.3f} |", flush=True)
+              f"{size_mb:.0f} | {store.counts()['stories']:,} | {len({gold[i] for i in ids}):,} | {f1:.3f} |", flush=True)
         state["seg_start"], state["seg_done"] = time.perf_counter(), done
 
     engine.ingest([corpus], progress=checkpoint)

@@ -208,5 +208,5 @@ def test_bcubed_by_hand(tmp_path):
     assert bcubed(["x", "x", "y"], ["a", "a", "a"])["bcubed_recall"] == pytest.approx(5 / 9, abs=1e-4)
     assert bcubed(["x", "x", "y"], ["a", "a", "a"])["bcubed_precision"] == 1.0
     assert bcubed(["x", "y"], ["a", "b"])["bcubed_f1"] == 1.0
-    with pytest.raises(InputError, match="holds no articles"):
+    with pytest.raises(InputError, match="empty"):
         read_labelled_articles(_jsonl(tmp_path / "empty.jsonl", []))
