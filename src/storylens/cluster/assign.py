@@ -48,9 +48,11 @@ def story_name(seq: int) -> str:
 class StoryClusterer:
     """Places a stream of ``StoryProfile`` objects into stories."""
 
-    def __init__(self, *, neighbors: int = 20, background_neighbors: int = 10, rare_name_df: int = 3,
-                 max_members: int = 50, rule: JoinRule | None = None, merge_threshold: float = 0.95) -> None:
+    def __init__(self, *, neighbors: int = 20, background_neighbors: int = 10, max_candidates: int = 8,
+                 rare_name_df: int = 3, max_members: int = 50, rule: JoinRule | None = None,
+                 merge_threshold: float = 0.95) -> None:
         self.neighbors = neighbors
+        self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
         self.rare_name_df = rare_name_df
         self.max_members = max_members
@@ -59,7 +61,7 @@ class StoryClusterer:
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
-        self.index_ = Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=64, expansion_search=64)
+        self.index_ = Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=32, expansion_search=48)
         self.profiles_: list[StoryProfile] = []
         self.vectors_ = np.zeros((1024, DIM), dtype=np.float32)  # row = position
         self.times_ = np.full(1024, np.nan)
@@ -117,14 +119,19 @@ class StoryClusterer:
         if not len(self.index_):
             return {}, 0.0
         found = self.index_.search(profile.vector, self.neighbors, threads=1)
-        positions = {int(k) for k in found.keys}
-        cosines = np.sort(self.vectors_[sorted(positions)] @ profile.vector)[::-1]
-        background = float(np.mean(cosines[: self.background_neighbors]))
+        nearest = np.array(sorted({int(k) for k in found.keys}))
+        cosines = self.vectors_[nearest] @ profile.vector
+        background = float(np.mean(np.sort(cosines)[::-1][: self.background_neighbors]))
+        best: dict[int, float] = {}  # story -> best cosine among the nearest articles
+        for position, cosine in zip(nearest.tolist(), cosines.tolist()):
+            seq = self._live(self.story_of_[position])
+            best[seq] = max(best.get(seq, -1.0), cosine)
+        stories = set(sorted(best, key=best.__getitem__, reverse=True)[: self.max_candidates])
         for key in profile.keys:
             if " " in key and 0 < self.terms_.names_.get(key, 0) <= self.rare_name_df:
-                positions.update(self.rare_names_.get(key, ()))
+                stories.update(self._live(self.story_of_[p]) for p in self.rare_names_.get(key, ()))
         out = {}
-        for seq in {self._live(self.story_of_[p]) for p in positions}:
+        for seq in stories:
             recent = self.members_[seq][-self.max_members:]
             out[seq] = Candidate(members=tuple(self.profiles_[p] for p in recent), member_vectors=self.vectors_[recent],
                                  member_times=self.times_[recent], vector_sum=self.vector_sum_[seq],

@@ -118,7 +118,7 @@ class Candidate:
 
 
 def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], background: float,
-                   terms: TermFrequencies, closest: int = 5) -> dict[int, Evidence]:
+                   terms: TermFrequencies, closest: int = 3) -> dict[int, Evidence]:
     """Evidence for every candidate story at once (the centroid margin compares them).
     Names and numbers are compared with the ``closest`` members by cosine."""
     centroid = {}
