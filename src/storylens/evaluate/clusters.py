@@ -15,7 +15,7 @@ from pathlib import Path
 
 from storylens.article import Article
 from storylens.errors import InputError
-from storylens.ingest.files import read_text
+from storylens.ingest.files import stream_lines
 from storylens.ingest.records import article_from_record, json_lines
 
 Progress = Callable[[int], None]
@@ -26,7 +26,7 @@ def read_labelled_articles(path: str | Path) -> tuple[list[Article], list[str]]:
     """Articles and their gold story labels, in file order."""
     path = Path(path)
     articles, gold, seen = [], [], {}
-    for lineno, source, obj in json_lines(read_text(path), str(path)):
+    for lineno, source, obj in json_lines(stream_lines(path), str(path)):
         article = article_from_record(obj, source, f"{path.stem}-{lineno}")
         story = obj.get("story")
         if story is None or isinstance(story, (dict, list)) or str(story) == "":

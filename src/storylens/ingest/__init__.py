@@ -12,7 +12,7 @@ from pathlib import Path
 
 from storylens.article import Article
 from storylens.errors import InputError
-from storylens.ingest.files import read_text
+from storylens.ingest.files import read_text, stream_lines
 from storylens.ingest.html import parse_html
 from storylens.ingest.records import parse_json, parse_jsonl
 from storylens.ingest.text import parse_text
@@ -47,8 +47,11 @@ def detect_format(path: Path, raw: str) -> str:
 def read_articles(path: str | Path) -> Iterator[Article]:
     """Yield the articles of one file, whatever its format."""
     path = Path(path)
-    raw = read_text(path)
     name, stem = str(path), path.stem
+    if path.suffix.lower() in JSONL_EXT:  # streamed: a corpus file may be any size
+        yield from parse_jsonl(stream_lines(path), name, stem)
+        return
+    raw = read_text(path)
     fmt = detect_format(path, raw)
     if fmt == "html":
         yield parse_html(raw, stem, name)

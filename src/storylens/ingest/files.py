@@ -5,6 +5,7 @@ Every failure is an ``InputError`` naming the file, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -57,6 +58,34 @@ def decode(data: bytes, name: str) -> str:
         return data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         raise InputError(name, f"cannot decode the text as {best.encoding}") from None
+
+
+def stream_lines(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a UTF-8 JSON Lines file of any size, read as a stream; a
+    line over ``max_bytes`` or not UTF-8 is an error naming the file and line."""
+    name = str(path)
+    if path.is_dir():
+        raise InputError(name, "is a folder; give an article file")
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    with handle:
+        head = handle.read(8192)
+        if not head.strip():
+            raise InputError(name, "file is empty")
+        if looks_binary(head):
+            raise InputError(name, "binary content, not text (is this an image or archive?)")
+        handle.seek(0)
+        for lineno, raw in enumerate(handle, start=1):
+            if len(raw) > max_bytes:
+                raise InputError(f"{name}:{lineno}", f"line is {len(raw) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+            try:
+                yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{name}:{lineno}", "not UTF-8 (JSON Lines files must be UTF-8)") from None
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:

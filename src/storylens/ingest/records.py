@@ -8,7 +8,7 @@ Other fields are ignored. Errors name the file, the line and the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -79,9 +79,11 @@ def parse_json(raw: str, name: str, stem: str) -> Iterator[Article]:
         yield article_from_record(obj, src, stem if len(items) == 1 else f"{stem}-{i}")
 
 
-def json_lines(raw: str, name: str) -> Iterator[tuple[int, str, Any]]:
-    """(line number, "FILE:LINE", decoded value) per non-blank line of a JSON Lines text."""
-    for lineno, line in enumerate(raw.split("\n"), start=1):
+def json_lines(raw: str | Iterable[tuple[int, str]], name: str) -> Iterator[tuple[int, str, Any]]:
+    """(line number, "FILE:LINE", decoded value) per non-blank line of a JSON Lines text,
+    given whole or as (line number, line) pairs."""
+    lines = enumerate(raw.split("\n"), start=1) if isinstance(raw, str) else raw
+    for lineno, line in lines:
         if not line.strip():
             continue
         src = f"{name}:{lineno}"
@@ -91,7 +93,7 @@ def json_lines(raw: str, name: str) -> Iterator[tuple[int, str, Any]]:
             raise InputError(src, f"invalid JSON ({exc.msg}); is the line truncated?") from None
 
 
-def parse_jsonl(raw: str, name: str, stem: str) -> Iterator[Article]:
+def parse_jsonl(raw: str | Iterable[tuple[int, str]], name: str, stem: str) -> Iterator[Article]:
     """JSON Lines: one object per line; blank lines are skipped."""
     for lineno, src, obj in json_lines(raw, name):
         yield article_from_record(obj, src, f"{stem}-{lineno}")
