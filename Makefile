@@ -24,8 +24,13 @@ demo: $(STAMP)
 	@echo "== A hard case: inflation figures, then the rate decision two weeks later (one outlet)"
 	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
+	@echo "== The story engine: ingest the whole corpus into a fresh store, list its stories"
+	@rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/storylens ingest demo/articles.jsonl --db demo.db
+	$(BIN)/storylens stories --db demo.db
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache demo.db demo.db-wal demo.db-shm

@@ -81,8 +81,7 @@ def test_batch_and_one_by_one_give_the_same_stories(tmp_path, demo_db):
         engine = StoryEngine(store, batch_size=1)
         engine.ingest_articles(articles)
         single = store.article_stories()
-    # and across processes: one article per run, the store restored each time
-    with SQLiteStore(demo_db, readonly=True) as store:
+    with SQLiteStore(demo_db, readonly=True) as store:  # the whole corpus in batches of 64
         batch = store.article_stories()
     assert single == batch
 
@@ -210,3 +209,24 @@ def test_bcubed_by_hand(tmp_path):
     assert bcubed(["x", "y"], ["a", "b"])["bcubed_f1"] == 1.0
     with pytest.raises(InputError, match="empty"):
         read_labelled_articles(_jsonl(tmp_path / "empty.jsonl", []))
+
+
+def test_story_analyses_are_kept_and_reused(tmp_path):
+    from storylens.engine import story_analyses
+
+    db = tmp_path / "s.db"
+    with SQLiteStore(db) as store:
+        StoryEngine(store).ingest([DEMO])
+        story_id = store.story_of("harbor-fire-en-cpa")
+        first, copies = story_analyses(store, story_id)
+        assert copies["harbor-fire-en-lakeshore"][0] == "harbor-fire-en-cpa"
+        assert store.conn.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == len(first)
+    with SQLiteStore(db, readonly=True) as store:
+        again, _ = story_analyses(store, story_id)  # read back, not analysed again
+    for a, b in zip(first, again):
+        assert a.id == b.id and a.language == b.language
+        assert [s.text for s in a.sentences] == [s.text for s in b.sentences]
+        assert [e.variants for e in a.entities] == [e.variants for e in b.entities]
+        assert a.quotes == b.quotes and a.mentions == b.mentions
+        assert abs(a.sentence_embeddings - b.sentence_embeddings).max() < 1e-2
+        assert float(a.doc_embedding @ b.doc_embedding) > 0.999

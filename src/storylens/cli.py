@@ -47,6 +47,37 @@ def compare(
         render_comparison(result, out)
 
 
+@app.command()
+def coverage(
+    files: list[str] = typer.Argument(..., metavar="FILE FILE [FILE...]", help="Articles of one story; FILE#ID picks one record of a JSONL file."),
+    fmt: str = typer.Option("text", "--format", help="text, md or json."),
+    lang: str = typer.Option(None, "--lang", help="Language of the summary and facts (default: the story's most common)."),
+    out_path: str = typer.Option(None, "--out", help="Write the report to this file instead of standard output."),
+) -> None:
+    """How each outlet told one story: summary, facts, quotes, entities, additions, framing, timeline."""
+    from pathlib import Path
+
+    from storylens.errors import ConfigError
+
+    if fmt not in ("text", "md", "json"):
+        raise ConfigError(f"--format must be text, md or json, got {fmt!r}")
+    from storylens.coverage.files import coverage_of_files
+    from storylens.coverage.render import render_markdown, render_text
+
+    data = coverage_of_files(files, language=lang).to_dict()
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_markdown(data) if fmt == "md" else render_text(data)
+    if out_path:
+        try:
+            Path(out_path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--out {out_path}: cannot write: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+
+
 DB_OPTION = typer.Option(None, "--db", help="The store file (default: storylens.db).")
 
 
@@ -54,16 +85,17 @@ DB_OPTION = typer.Option(None, "--db", help="The store file (default: storylens.
 def ingest(
     paths: list[str] = typer.Argument(..., metavar="PATH...", help="Article files (text, HTML, JSON, JSONL) or folders."),
     db: str = DB_OPTION,
+    workers: int = typer.Option(None, "--workers", min=1, help="Profiling processes (default: 2 for more than 1,000 articles, else 1)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Add articles to the store and place them in stories. Re-runnable: nothing is added twice."""
-    from storylens.engine import StoryEngine, article_files, count_articles
+    from storylens.engine import StoryEngine, article_files, count_articles, default_workers
     from storylens.store import open_store
 
     files = article_files(paths)
+    total = count_articles(files)
     with open_store(db) as store:
-        engine = StoryEngine(store)
-        total = count_articles(files)
+        engine = StoryEngine(store, workers=workers or default_workers(total))
         if total > 20 and not as_json:
             report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress), "ingesting",
                                    total=total)

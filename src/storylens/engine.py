@@ -7,12 +7,13 @@ interrupted ingest resumes where it stopped, and a re-run adds nothing twice.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storylens.article import Article
+from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import StoryAssignment, StoryClusterer
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.errors import InputError
@@ -70,6 +71,11 @@ def count_articles(files: Sequence[Path]) -> int:
         else:
             total += 1
     return total
+
+
+def default_workers(articles: int) -> int:
+    """Worker processes worth starting for this many articles (each loads the model, ~3 s)."""
+    return min(2, os.cpu_count() or 1) if articles > 1000 else 1
 
 
 def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
@@ -200,3 +206,20 @@ class StoryEngine:
         """Read every article under ``paths`` into the store; ``progress(n)`` after each batch."""
         files = article_files(paths)
         return self.ingest_articles((article for path in files for article in read_articles(path)), progress)
+
+
+def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], dict[str, tuple[str, str, float]]]:
+    """Full analyses of a story's articles (stored ones reused, the rest analysed and kept),
+    and its copies: article id -> (original id, kind, overlap)."""
+    from storylens.analyze import Analyzer
+
+    stored = store.story_articles(story_id)
+    cached = store.analyses([s.article.id for s in stored])
+    missing = [s.article for s in stored if s.article.id not in cached]
+    if missing:
+        fresh = Analyzer().analyze_many(missing)
+        if not getattr(store, "readonly", False):
+            store.save_analyses(fresh)
+        cached.update((x.id, x) for x in fresh)
+    copies = {s.article.id: (s.duplicate_of, s.duplicate_kind, s.overlap or 0.0) for s in stored if s.duplicate_of}
+    return [cached[s.article.id] for s in stored], copies

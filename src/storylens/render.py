@@ -115,19 +115,30 @@ def _day(value) -> str:
     return value.date().isoformat() if value else "?"
 
 
+def _span(first, last) -> str:
+    if not first:
+        return "?"
+    if not last or first.date() == last.date():
+        return _day(first)
+    return f"{_day(first)}…{last.date().isoformat()[5:]}"
+
+
 def render_stories(stories: list, console: Console) -> None:
-    """A table of stories: id, title, size, languages, outlets and time span."""
+    """A table of stories: id, title, reports (and copies), languages, time span."""
     if not stories:
         console.print("no stories (ingest articles with `storylens ingest PATH`)")
         return
-    table = Table(show_lines=False)
-    for column in ("story", "title", "reports", "copies", "languages", "outlets", "from", "to"):
-        table.add_column(column, overflow="fold")
+    table = Table(box=None, pad_edge=False)
+    table.add_column("story", no_wrap=True, min_width=7)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 54))
+    table.add_column("reports", justify="right", no_wrap=True)
+    table.add_column("languages", no_wrap=True)
+    table.add_column("published", no_wrap=True, min_width=10)
     for s in stories:
-        outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
-        table.add_row(s.id, Text(s.title[:80]), str(s.reports), str(s.copies), " ".join(s.languages),
-                      Text(outlets), _day(s.first_published), _day(s.last_published))
+        size = f"{s.reports}" + (f" +{s.copies} cop{'y' if s.copies == 1 else 'ies'}" if s.copies else "")
+        table.add_row(s.id, Text(s.title), size, " ".join(s.languages), _span(s.first_published, s.last_published))
     console.print(table)
+    console.print(f"{len(stories)} stories; `storylens story ID` shows one")
 
 
 def render_story(detail, console: Console) -> None:
@@ -138,10 +149,17 @@ def render_story(detail, console: Console) -> None:
                   f"{_day(s.first_published)} to {_day(s.last_published)}")
     if detail.merged_from:
         console.print(f"merged from: {', '.join(detail.merged_from)}")
-    table = Table()
-    for column in ("published", "article", "outlet", "lang", "title", "copy of"):
-        table.add_column(column, overflow="fold")
+    if s.outlets:
+        console.print(Text("outlets: " + ", ".join(s.outlets)))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("published", no_wrap=True)
+    table.add_column("lang")
+    table.add_column("outlet", overflow="fold")
+    table.add_column("title", ratio=1, overflow="fold")
+    table.add_column("article / copy of", overflow="fold")
     for m in detail.members:
-        copy = f"{m.duplicate_of} ({m.duplicate_kind}, {m.overlap:.2f})" if m.duplicate_of else ""
-        table.add_row(_day(m.published), Text(m.id), Text(m.outlet or ""), m.language, Text(m.title[:80]), Text(copy))
+        ident = Text(m.id)
+        if m.duplicate_of:
+            ident.append(f"\n↳ copy of {m.duplicate_of} ({m.duplicate_kind}, {m.overlap:.2f})", style="yellow")
+        table.add_row(_day(m.published), m.language, Text(m.outlet or ""), Text(m.title), ident)
     console.print(table)

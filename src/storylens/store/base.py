@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from storylens.article import Article
+from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import StoryAssignment
 from storylens.cluster.profile import StoryProfile
 
@@ -74,6 +74,18 @@ class StoryDetail:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored, with where it sits: its story and what it copies."""
+
+    article: Article
+    story_id: str
+    language: str
+    duplicate_of: str | None
+    duplicate_kind: str | None
+    overlap: float | None
+
+
+@dataclass(frozen=True)
 class Ingested:
     """One new article as the store records it."""
 
@@ -117,6 +129,18 @@ class Store(ABC):
     @abstractmethod
     def story(self, story_id: str) -> StoryDetail:
         """One story with its members; a merged-away id leads to the story it joined."""
+
+    @abstractmethod
+    def story_articles(self, story_id: str) -> list[StoredArticle]:
+        """The articles of a story (a merged-away id leads to its survivor), in time order."""
+
+    @abstractmethod
+    def analyses(self, article_ids: Sequence[str]) -> dict[str, AnalyzedArticle]:
+        """Full analyses stored for these articles by this version of the analysis."""
+
+    @abstractmethod
+    def save_analyses(self, analysed: Sequence[AnalyzedArticle]) -> None:
+        """Keep full analyses so that nothing is analysed twice (one transaction)."""
 
     @abstractmethod
     def article_stories(self) -> dict[str, str]:

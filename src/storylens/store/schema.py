@@ -59,6 +59,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             merged_at TEXT NOT NULL
         );
     """),
+    ("0002_analyses", """
+        CREATE TABLE analyses (
+            article_rowid INTEGER PRIMARY KEY REFERENCES articles(rowid),
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            vectors BLOB NOT NULL,
+            analysed_at TEXT NOT NULL
+        );
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

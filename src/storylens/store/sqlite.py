@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +17,25 @@ import numpy as np
 from storylens.cluster.profile import StoryProfile
 from storylens.errors import StoreError
 from storylens.match.duplicates import Fingerprint
-from storylens.store.base import Ingested, Store, Story, StoryDetail, StoryMember
+from storylens.article import AnalyzedArticle, Article
+from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
+from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.schema import migrate, now
 
 DEFAULT_PATH = "storylens.db"
+ANALYSIS_VERSION = 1  # bump when analysis changes what it produces: stored analyses are then redone
 _SEP = "\x1f"
 
 
 def _date(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC, so that dates from any offset sort and compare as text."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
 
 
 def _split(value: str) -> frozenset[str]:
@@ -115,7 +125,7 @@ class SQLiteStore(Store):
                     " authors, source, language, story_id, duplicate_of, duplicate_kind, overlap, story_score, ingested_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.id, a.content_hash, a.url, a.title, a.text, a.outlet,
-                     a.published.isoformat() if a.published else None, a.language, json.dumps(list(a.authors)),
+                     _utc(a.published), a.language, json.dumps(list(a.authors)),
                      a.source, p.language if p else (a.language or "und"), s.story_id,
                      dup.of if dup else None, dup.kind if dup else None, dup.overlap if dup else None, s.score, stamp))
                 if p is not None:
@@ -171,7 +181,7 @@ class SQLiteStore(Store):
             params.append(language)
         if since:
             having = "HAVING MAX(a.published) >= ?"
-            params.append(since.isoformat())
+            params.append(_utc(since))
         sql = self._STORY_SQL.format(where=where, having=having)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -179,15 +189,7 @@ class SQLiteStore(Store):
         return [self._story(row) for row in self.conn.execute(sql, params)]
 
     def story(self, story_id: str) -> StoryDetail:
-        seen = set()
-        while True:
-            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
-            if row is None:
-                raise StoreError(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
-            if row[0] is None or story_id in seen:
-                break
-            seen.add(story_id)
-            story_id = row[0]
+        story_id = self._live_story(story_id)
         sql = self._STORY_SQL.format(where="AND s.id = ?", having="")
         story = self._story(self.conn.execute(sql, (story_id,)).fetchone())
         members = tuple(
@@ -198,6 +200,59 @@ class SQLiteStore(Store):
                 " FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, rowid", (story_id,)))
         merged = tuple(r[0] for r in self.conn.execute("SELECT from_id FROM story_merges WHERE into_id = ?", (story_id,)))
         return StoryDetail(story=story, members=members, merged_from=merged)
+
+    def _live_story(self, story_id: str) -> str:
+        seen = set()
+        while True:
+            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
+            if row[0] is None or story_id in seen:
+                return story_id
+            seen.add(story_id)
+            story_id = row[0]
+
+    def story_articles(self, story_id: str) -> list[StoredArticle]:
+        story_id = self._live_story(story_id)
+        rows = self.conn.execute(
+            "SELECT id, title, text, url, outlet, published, declared_language, authors, source, language,"
+            " duplicate_of, duplicate_kind, overlap FROM articles WHERE story_id = ?"
+            " ORDER BY published IS NULL, published, rowid", (story_id,))
+        return [StoredArticle(
+            article=Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=_date(r[5]),
+                            language=r[6], authors=tuple(json.loads(r[7])), source=r[8]),
+            story_id=story_id, language=r[9], duplicate_of=r[10], duplicate_kind=r[11], overlap=r[12]) for r in rows]
+
+    def analyses(self, article_ids: Sequence[str]) -> dict[str, AnalyzedArticle]:
+        out: dict[str, AnalyzedArticle] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT a.id, a.title, a.text, a.url, a.outlet, a.published, a.declared_language, a.authors, a.source,"
+                f" n.data, n.vectors FROM analyses n JOIN articles a ON a.rowid = n.article_rowid"
+                f" WHERE n.version = ? AND a.id IN ({marks})", (ANALYSIS_VERSION, *chunk))
+            for r in rows:
+                article = Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=_date(r[5]),
+                                  language=r[6], authors=tuple(json.loads(r[7])), source=r[8])
+                out[r[0]] = decode_analysis(article, r[9], r[10])
+        return out
+
+    def save_analyses(self, analysed: Sequence[AnalyzedArticle]) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only")
+        stamp = now()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for x in analysed:
+                data, vectors = encode_analysis(x)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO analyses SELECT rowid, ?, ?, ?, ? FROM articles WHERE id = ?",
+                    (ANALYSIS_VERSION, data, vectors, stamp, x.id))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def article_stories(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, story_id FROM articles"))
