@@ -1,0 +1,47 @@
+"""The report's summary: sentences chosen by ``summary.select_summary``, each with citations.
+
+Candidates are the content sentences in the report's language, outside wire copies (a copy
+repeats its original). Each sentence's ``support`` is the number of independent outlets
+whose sentences fall in its fact group (``facts.cluster_sentences``), so a sentence that
+many outlets report, in any language, ranks higher and cites every one of them. The
+ranking is walked in order and a second sentence of a fact already chosen is passed over,
+so no fact is told twice.
+"""
+
+from __future__ import annotations
+
+from storylens.coverage.facts import SentenceGroups, citation
+from storylens.coverage.pool import StoryPool
+from storylens.coverage.records import SummarySentence
+from storylens.coverage.summary import select_summary
+
+SUMMARY_SENTENCES = 5
+MIN_SENTENCES, MAX_SENTENCES = 3, 7
+
+
+def cited_summary(pool: StoryPool, sg: SentenceGroups, fact_ids: dict[int, str],
+                  sentences: int = SUMMARY_SENTENCES) -> list[SummarySentence]:
+    """``sentences`` (3 to 7) verbatim sentences, most important first, with citations."""
+    wanted = min(max(sentences, MIN_SENTENCES), MAX_SENTENCES)
+    candidates = [i for i in range(len(pool.texts))
+                  if pool.articles[pool.article_of[i]].language == pool.language and not pool.is_copy(pool.article_of[i])]
+    if not candidates:
+        return []
+    ranking = select_summary([pool.texts[i] for i in candidates], pool.vectors[candidates],
+                             [pool.article_of[i] for i in candidates], [pool.position[i] for i in candidates],
+                             [sg.support[sg.group_of[i]] for i in candidates], max_sentences=len(candidates))
+    out, told = [], set()
+    for r in ranking:
+        i = candidates[r]
+        g = sg.group_of[i]
+        if g in told:
+            continue
+        told.add(g)
+        k = pool.article_of[i]
+        cited = sorted(sg.groups[g], key=lambda j: pool.article_of[j])
+        out.append(SummarySentence(text=pool.texts[i], article=pool.articles[k].id, outlet=pool.label(k),
+                                   sentence=pool.position[i], support=sg.support[g], fact=fact_ids.get(g),
+                                   citations=tuple(citation(pool, j) for j in cited)))
+        if len(out) == wanted:
+            break
+    return out

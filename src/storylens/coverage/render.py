@@ -1,0 +1,145 @@
+"""Plain-text and Markdown forms of a coverage report, from its ``to_dict`` form.
+
+Both list the sections in the order of ``SECTIONS`` under the headings in ``HEADINGS``;
+citations are bracketed outlet numbers ([1], [2]) that refer to the outlets list.
+Changed words in quote wordings are marked **bold** in Markdown and *starred* in text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+HEADINGS = {
+    "summary": "Summary",
+    "facts": "Facts reported by several outlets",
+    "quotes": "Quotes",
+    "entities": "People, places and organisations",
+    "adds": "What each outlet adds",
+    "framing": "Framing",
+    "timeline": "Timeline",
+}
+MAX_FACTS = 15
+MAX_ENTITIES = 25
+
+
+def _marked(text: str, spans: list[list[int]], mark: str) -> str:
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        out.append(text[pos:start] + mark + text[start:end] + mark)
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+class _Writer:
+    def __init__(self, d: dict[str, Any], markdown: bool) -> None:
+        self.d = d
+        self.md = markdown
+        self.lines: list[str] = []
+        self.number = {o["article"]: n for n, o in enumerate(d["outlets"], start=1)}
+
+    def cite(self, articles) -> str:
+        return "".join(f"[{self.number[a]}]" for a in dict.fromkeys(articles))
+
+    def heading(self, key: str, level: int = 2) -> None:
+        title = HEADINGS[key] if key in HEADINGS else key
+        if self.lines:
+            self.lines.append("")
+        if self.md:
+            self.lines.append(f"{'#' * level} {title}")
+        else:
+            self.lines.append(title.upper() if level == 2 else title)
+            self.lines.append(("=" if level == 2 else "-") * len(title))
+        self.lines.append("")
+
+    def item(self, text: str, indent: int = 0) -> None:
+        self.lines.append("  " * indent + ("- " if self.md else "• ") + text)
+
+    def render(self) -> str:
+        d = self.d
+        title = "Coverage report"
+        self.lines.append(f"# {title}" if self.md else title.upper())
+        self.lines.append("")
+        self.lines.append(f"{len(d['outlets'])} articles in {', '.join(d['languages'])}; report language {d['language']}.")
+        self.lines.append("")
+        for n, o in enumerate(d["outlets"], start=1):
+            copy = f", copy of [{self.number[o['copy_of']]}] ({o['copy_kind']})" if o["copy_of"] else ""
+            self.lines.append(f"{'' if not self.md else '- '}[{n}] {o['outlet']} ({o['language']}, "
+                              f"{(o['published'] or 'undated')[:16]}{copy})")
+        for section in ("summary", "facts", "quotes", "entities", "adds", "framing", "timeline"):
+            self.heading(section)
+            getattr(self, section)()
+        return "\n".join(self.lines) + "\n"
+
+    def summary(self) -> None:
+        if not self.d["summary"]:
+            self.lines.append("(no sentence in the report language)")
+        for s in self.d["summary"]:
+            self.item(f"{s['text']} {self.cite(s['cited'])}")
+
+    def facts(self) -> None:
+        facts = self.d["facts"]
+        if not facts:
+            self.lines.append("(no statement is aligned across outlets)")
+        for f in facts[:MAX_FACTS]:
+            self.item(f"{f['id']} ({f['support']} outlets) {f['text']} {self.cite(f['outlets'])}")
+        if len(facts) > MAX_FACTS:
+            self.lines.append(f"… and {len(facts) - MAX_FACTS} more (see --format json)")
+
+    def quotes(self) -> None:
+        if not self.d["quotes"]:
+            self.lines.append("(no quotes)")
+        mark = "**" if self.md else "*"
+        for q in self.d["quotes"]:
+            sources = f"; credited to {', '.join(q['sources'])}" if q["sources"] else ""
+            self.item(f"{q['speaker'] or 'unattributed'}, in {q['outlets']} outlet(s){sources}")
+            for v in q["variants"]:
+                credits = ", ".join(f"[{self.number[c['article']]}]" + (f" via {c['source']}" if c["source"] else "")
+                                    for c in v["carriers"])
+                state = "" if v["identical"] else " (reworded)" if v["changes"] else f" ({v['language']})"
+                self.item(f"“{_marked(v['text'], v['spans'], mark)}”{state} {credits}", indent=1)
+
+    def entities(self) -> None:
+        entities = self.d["entities"]
+        for e in entities[:MAX_ENTITIES]:
+            spelled = f"; spelled {' / '.join(e['variants'])}" if len(e["variants"]) > 1 else ""
+            counts = ", ".join(f"[{self.number[a]}] {c}" for a, c in e["counts"].items())
+            self.item(f"{e['name']} ({e['type']}{spelled}): {counts}")
+        if len(entities) > MAX_ENTITIES:
+            self.lines.append(f"… and {len(entities) - MAX_ENTITIES} more (see --format json)")
+
+    def adds(self) -> None:
+        for a in self.d["adds"]:
+            self.item(f"[{self.number[a['article']]}] {a['outlet']}: {len(a['sentences'])} sentence(s) no other outlet has")
+            for s in a["sentences"]:
+                self.item(s["text"], indent=1)
+
+    def framing(self) -> None:
+        contrasts = self.d["framing"]["contrasts"]
+        if not contrasts:
+            self.lines.append("(no contrasting terms found in aligned sentences or quotes)")
+        for c in contrasts:
+            self.item(f"“{c['a']}” {self.cite(c['articles_a'])} vs “{c['b']}” {self.cite(c['articles_b'])} (in a {c['origin']})")
+        self.lines.append("")
+        self.lines.append("Tone (loaded words per 100 words, positive minus negative):")
+        for t in self.d["framing"]["tone"]:
+            score = "n/a" if t["score"] is None else f"{t['score']:+.2f}"
+            words = f": {', '.join(t['examples'])}" if t["examples"] else ""
+            self.item(f"[{self.number[t['article']]}] {t['outlet']}: {score} {t['label']}{words}")
+
+    def timeline(self) -> None:
+        for t in self.d["timeline"]:
+            self.item(f"{(t['published'] or 'undated')[:16]}  [{self.number[t['article']]}] {t['outlet']} ({t['language']})"
+                      f"{': ' + t['title'] if t['title'] and t['title'] != t['outlet'] else ''}")
+            for c in t["copies"]:
+                self.item(f"{(c['published'] or 'undated')[:16]}  copy [{self.number[c['article']]}] {c['outlet']} "
+                          f"({c['kind']}, overlap {c['overlap']})", indent=1)
+
+
+def render_text(d: dict[str, Any]) -> str:
+    """The report as plain text (headings underlined)."""
+    return _Writer(d, markdown=False).render()
+
+
+def render_markdown(d: dict[str, Any]) -> str:
+    """The report as Markdown (## headings, bullet lists)."""
+    return _Writer(d, markdown=True).render()
