@@ -230,3 +230,29 @@ def test_story_analyses_are_kept_and_reused(tmp_path):
         assert a.quotes == b.quotes and a.mentions == b.mentions
         assert abs(a.sentence_embeddings - b.sentence_embeddings).max() < 1e-2
         assert float(a.doc_embedding @ b.doc_embedding) > 0.999
+
+
+def test_merges_are_recorded_and_old_ids_lead_to_the_survivor(tmp_path):
+    from storylens.cluster.assign import StoryClusterer
+    from storylens.cluster.evidence import JoinRule
+
+    # a rule that joins and merges eagerly, to exercise the bookkeeping of merges
+    eager = StoryClusterer(rule=JoinRule(threshold=0.9), merge_threshold=0.0)
+    db = tmp_path / "s.db"
+    with SQLiteStore(db) as store:
+        report = StoryEngine(store, clusterer=eager).ingest([DEMO])
+        merges = store.conn.execute("SELECT from_id, into_id, article_id FROM story_merges").fetchall()
+        assert report.merges == len(merges) > 0
+        into = {gone: survivor for gone, survivor, _ in merges}
+        gone = merges[0][0]
+        final = gone
+        while final in into:
+            final = into[final]
+        live = {s.id for s in store.stories()}
+        assert gone not in live and final in live
+        assert store.story(gone).story.id == final  # an old id leads to the story it joined
+        assert set(store.article_stories().values()) == live
+        before = store.article_stories()
+    with SQLiteStore(db) as store:  # a new engine restores the merged state and adds nothing twice
+        again = StoryEngine(store, clusterer=StoryClusterer(rule=JoinRule(threshold=0.9), merge_threshold=0.0)).ingest([DEMO])
+        assert again.added == 0 and store.article_stories() == before
