@@ -213,6 +213,34 @@ def eval_clusters_command(
               f"{result['articles_per_second']:.0f} articles/s")
 
 
+@eval_app.command("summaries")
+def eval_summaries_command(
+    roundups_file: str = typer.Argument(..., metavar="ROUNDUPS.jsonl", help="Stories with a human `summary` (AllSides roundups format)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """ROUGE-1/2/L F1 of the story summary against human roundups, beside lead baselines of the same length."""
+    from storylens.evaluate.summaries import MEASURES, eval_summaries
+
+    result = _progress_run(eval_summaries, "summarising", path=roundups_file)
+    if as_json:
+        _print_json(result)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{result['stories']} stories, ROUGE F1 x 100 against summary.text "
+                        f"(budget: its words, mean {result['reference_words']:.0f})")
+    for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "words"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    base = result["baselines"]
+    rows = [("ours", result), *((k, v) for k, v in base.items() if k not in ("best_lead", "lead_words")),
+            (f"best lead ({base['best_lead']['name']})", base["best_lead"]),
+            (f"first N words of {base['lead_words']['name']} (not verbatim)", base["lead_words"])]
+    for name, row in rows:
+        table.add_row(name, *(f"{100 * row[m]:.2f}" for m in MEASURES), f"{row['words']:.1f}")
+    out.print(table)
+    out.print(f"{result['stories_per_second']:.1f} stories/s")
+
+
 @train_app.command("pairs")
 def train_pairs_command(
     pairs_file: str = typer.Argument(..., metavar="PAIRS.jsonl", help="Labelled pairs (SemEval-2022 Task 8 format)."),
