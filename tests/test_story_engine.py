@@ -256,3 +256,24 @@ def test_merges_are_recorded_and_old_ids_lead_to_the_survivor(tmp_path):
     with SQLiteStore(db) as store:  # a new engine restores the merged state and adds nothing twice
         again = StoryEngine(store, clusterer=StoryClusterer(rule=JoinRule(threshold=0.9), merge_threshold=0.0)).ingest([DEMO])
         assert again.added == 0 and store.article_stories() == before
+
+
+def test_coverage_of_a_stored_story(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(demo_db, db)
+    with SQLiteStore(db, readonly=True) as store:
+        story_id = store.story_of("harbor-fire-en-cpa")
+    result = run_cli("coverage", story_id, "--db", str(db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {o["article"] for o in report["outlets"]} == {"harbor-fire-en-cpa", "harbor-fire-en-lakeshore",
+                                                          "harbor-fire-de-hollerstadt"}
+    original = next(t for t in report["timeline"] if t["article"] == "harbor-fire-en-cpa")
+    assert [c["article"] for c in original["copies"]] == ["harbor-fire-en-lakeshore"]
+    assert any("harbor-fire-de-hollerstadt" in s["cited"] for s in report["summary"])  # cross-lingual citation
+    with SQLiteStore(db, readonly=True) as store:  # the analyses were kept for next time
+        assert store.conn.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 3
+    missing = run_cli("coverage", "s999999", "--db", str(db))
+    assert missing.returncode == 1 and "no story 's999999'" in missing.stderr

@@ -49,8 +49,11 @@ def compare(
 
 @app.command()
 def coverage(
-    files: list[str] = typer.Argument(..., metavar="FILE FILE [FILE...]", help="Articles of one story; FILE#ID picks one record of a JSONL file."),
-    fmt: str = typer.Option("text", "--format", help="text, md or json."),
+    sources: list[str] = typer.Argument(..., metavar="STORY_ID | FILE FILE [FILE...]",
+                                        help="A story id from `storylens stories`, or the article files of one story "
+                                             "(FILE#ID picks one record of a JSONL file)."),
+    db: str = typer.Option(None, "--db", help="The store that holds STORY_ID (default: storylens.db)."),
+    fmt: str = typer.Option("text", "--format", help="text, md, html or json."),
     lang: str = typer.Option(None, "--lang", help="Language of the summary and facts (default: the story's most common)."),
     out_path: str = typer.Option(None, "--out", help="Write the report to this file instead of standard output."),
 ) -> None:
@@ -59,15 +62,28 @@ def coverage(
 
     from storylens.errors import ConfigError
 
-    if fmt not in ("text", "md", "json"):
-        raise ConfigError(f"--format must be text, md or json, got {fmt!r}")
-    from storylens.coverage.files import coverage_of_files
-    from storylens.coverage.render import render_markdown, render_text
+    if fmt not in ("text", "md", "html", "json"):
+        raise ConfigError(f"--format must be text, md, html or json, got {fmt!r}")
+    if len(sources) == 1 and not Path(sources[0].rpartition("#")[0] or sources[0]).exists():
+        from storylens.coverage.store import coverage_of_story
+        from storylens.store import open_store
 
-    data = coverage_of_files(files, language=lang).to_dict()
+        with open_store(db) as store:  # writable: analyses computed now are kept for next time
+            report = coverage_of_story(store, sources[0], language=lang)
+    else:
+        from storylens.coverage.files import coverage_of_files
+
+        report = coverage_of_files(sources, language=lang)
+    data = report.to_dict()
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from storylens.coverage.html import render_html
+
+        text = render_html(data)
     else:
+        from storylens.coverage.render import render_markdown, render_text
+
         text = render_markdown(data) if fmt == "md" else render_text(data)
     if out_path:
         try:
