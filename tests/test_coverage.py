@@ -171,3 +171,15 @@ def test_select_summary_prefers_supported_leads_without_repeats():
     assert 3 not in chosen
     within = select_summary(sentences, v, [0, 1, 0, 1, 1], [0, 0, 1, 1, 2], [2, 2, 1, 1, 1], max_words=9)
     assert len(within) == 1 and within[0] in (0, 1)
+
+
+def test_framing_lexicon_contrasts_contested_words():
+    from storylens.coverage.files import coverage_of_files
+
+    ids = ["ribalta-election-es-voz", "ribalta-election-es-cronica", "ribalta-election-en-nordicwire"]
+    report = coverage_of_files([f"{DEMO}#{i}" for i in ids]).to_dict()
+    pairs = {(c["a"], c["b"]): c for c in report["framing"]["contrasts"]}
+    crowd = pairs[("alborotadores", "manifestantes")]
+    assert crowd["origin"] == "lexicon: crowd"
+    assert crowd["articles_a"] == ["ribalta-election-es-voz"] and crowd["articles_b"] == ["ribalta-election-es-cronica"]
+    assert "alborotadores" in crowd["context_a"].lower() and "manifestantes" in crowd["context_b"].lower()

@@ -10,7 +10,10 @@ Two sources of contrasts, both within one language:
   not two forms of one word (RapidFuzz ratio below ``SAME_WORD``), and only from sentence
   pairs worded alike (word-sequence ratio >= ``SAME_WORDING``: loose paraphrases differ
   in whole clauses, not in word choice);
-- quotes: the changed word runs between the wordings of one quote ("ask" / "demand").
+- quotes: the changed word runs between the wordings of one quote ("ask" / "demand");
+- lexicon: contested names for one kind of referent (``framing_terms.TERM_SETS``), where
+  some outlets use one word of a set ("insurgents") and others, not using it, another
+  ("militants"); reported with a sentence of each as context.
 
 Contrasts are merged across facts, case-insensitively, and listed by how many articles
 use either term.
@@ -21,9 +24,11 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
+import regex
 from rapidfuzz import fuzz
 
 from storylens.coverage.facts import SentenceGroups
+from storylens.coverage.framing_terms import TERM_SETS
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import StoryQuote, TermContrast
 from storylens.match.quotes import quote_similarity, word_changes
@@ -94,9 +99,34 @@ class _Contrasts:
         return out[:MAX_CONTRASTS]
 
 
+def _lexicon_contrasts(pool: StoryPool, contrasts: _Contrasts) -> None:
+    """Words of one contested set that some independent outlets use and the others do not."""
+    for language in pool.languages:
+        for referent, terms in TERM_SETS.get(language, {}).items():
+            pattern = regex.compile(r"\b(" + "|".join(regex.escape(t) for t in sorted(terms, key=len, reverse=True))
+                                    + r")\b", regex.I)
+            used: dict[str, dict[int, str]] = {}  # term -> article position -> a sentence using it
+            for i, text in enumerate(pool.texts):
+                k = pool.article_of[i]
+                if pool.is_copy(k) or pool.articles[k].language != language:
+                    continue
+                for m in pattern.finditer(text):
+                    used.setdefault(m.group(1).lower(), {}).setdefault(k, text)
+            for ta, by_a in used.items():
+                for tb, by_b in used.items():
+                    only_a, only_b = set(by_a) - set(by_b), set(by_b) - set(by_a)
+                    if ta < tb and only_a and only_b and fuzz.ratio(ta, tb) < SAME_WORD:
+                        for ka in sorted(only_a):
+                            for kb in sorted(only_b):
+                                contrasts.add(ta, tb, pool.articles[ka].id, pool.articles[kb].id,
+                                              f"lexicon: {referent}", by_a[ka], by_b[kb])
+
+
 def term_contrasts(pool: StoryPool, sg: SentenceGroups, quotes: list[StoryQuote]) -> list[TermContrast]:
-    """Word substitutions between outlets, from aligned sentences and from quote wordings."""
+    """Word substitutions between outlets, from aligned sentences, quote wordings and the
+    lexicon of contested terms."""
     contrasts = _Contrasts()
+    _lexicon_contrasts(pool, contrasts)
     for quote in quotes:
         reference = quote.wordings[0]
         for wording in quote.wordings[1:]:

@@ -164,7 +164,7 @@ class TermContrast:
     b: str
     articles_a: tuple[str, ...]
     articles_b: tuple[str, ...]
-    origin: str  # fact (aligned sentences) | quote (wordings of one quote)
+    origin: str  # fact (aligned sentences) | quote (wordings of one quote) | lexicon: <referent>
     context_a: str
     context_b: str
 
