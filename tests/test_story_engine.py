@@ -160,7 +160,8 @@ def test_not_a_store_is_reported(tmp_path):
 def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     corpus = need(DATASETS / "giveme5w1h-news-cluster" / "articles.jsonl")
     db = tmp_path / "s.db"
-    cmd = [sys.executable, "-m", "storylens.cli", "ingest", str(corpus), "--db", str(db), "--json"]
+    # two profiling workers: the path large ingests take
+    cmd = [sys.executable, "-m", "storylens.cli", "ingest", str(corpus), "--db", str(db), "--json", "--workers", "2"]
     child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stored = 0
     deadline = time.time() + 240
@@ -174,9 +175,12 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
                 continue  # not yet created or migrated
             if stored >= 64:
                 break
+    workers = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert 64 <= stored < 383, "the ingest should have been killed part-way"
+    time.sleep(3)  # its workers notice and leave
+    assert not [w for w in workers if Path(f"/proc/{w}").exists() and b"spawn_main" in Path(f"/proc/{w}/cmdline").read_bytes()]
     resumed = run_cli("ingest", str(corpus), "--db", str(db), "--json")
     assert resumed.returncode == 0, resumed.stderr
     report = json.loads(resumed.stdout)

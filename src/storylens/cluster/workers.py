@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,8 +23,16 @@ from storylens.cluster.profile import StoryProfile, profile_articles
 T = TypeVar("T")
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A killed ingest must not leave its workers computing: leave when the parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _start_worker() -> None:
     os.environ["STORYLENS_THREADS"] = "1"
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from storylens.analyze.embed import embed
 
     embed(["warm up"])
