@@ -99,15 +99,22 @@ DB_OPTION = typer.Option(None, "--db", help="The store file (default: storylens.
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Article files (text, HTML, JSON, JSONL) or folders."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Article files (text, HTML, JSON, JSONL), folders, "
+                                      "RSS/Atom feeds, OPML lists, WARC(.gz) archives or http(s) URLs."),
     db: str = DB_OPTION,
     workers: int = typer.Option(None, "--workers", min=1, help="Profiling processes (default: 2 for more than 1,000 articles, else 1)."),
+    fetch_pages: bool = typer.Option(True, "--fetch-pages/--no-fetch-pages",
+                                     help="Fetch the linked page of a feed entry that carries only a short summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Add articles to the store and place them in stories. Re-runnable: nothing is added twice."""
     from storylens.engine import StoryEngine, article_files, count_articles, default_workers
+    from storylens.sources import needs_sources
     from storylens.store import open_store
 
+    if needs_sources(paths):
+        _ingest_sources(paths, db, workers or 1, fetch_pages, as_json)
+        return
     files = article_files(paths)
     total = count_articles(files)
     with open_store(db) as store:
@@ -124,6 +131,62 @@ def ingest(
     out.print(f"{report.read} read, {report.added} added ({report.copies} copies), {report.skipped} already stored; "
               f"{report.stories_opened} new stories, {report.merges} merges; {report.per_second:.0f} articles/s. "
               f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+
+
+def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages: bool, as_json: bool) -> None:
+    """``ingest`` of feeds, OPML lists, archives and URLs: one poll of each, one line per source."""
+    from storylens.engine import StoryEngine
+    from storylens.ingest.fetch import Fetcher
+    from storylens.sources import Poller, sources_from_specs
+    from storylens.store import open_store
+
+    sources = sources_from_specs(paths)
+    with open_store(db) as store, Fetcher() as fetcher:
+        poller = Poller(StoryEngine(store, workers=workers), fetcher, fetch_pages=fetch_pages, track_files=False)
+        results = [poller.poll(source) for source in sources]
+        counts = store.counts()
+    if as_json:
+        _print_json({"sources": [r.to_dict() for r in results], "added": sum(r.new for r in results),
+                     "skipped": sum(r.skipped for r in results), "store": counts})
+    else:
+        for result in results:
+            (err if result.error else out).print(result.line(), soft_wrap=True)
+        out.print(f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+    failed = [r for r in results if r.error]
+    if failed and len(failed) == len(results):
+        sys.exit(2)
+
+
+@app.command()
+def watch(
+    sources_file: str = typer.Argument(..., metavar="SOURCES.toml", help="Feeds, folders, OPML lists and archives to poll."),
+    db: str = DB_OPTION,
+    every: str = typer.Option(None, "--every", help="Default time between polls of a source: 30s, 10m, 1h (default: "
+                                                   "the file's `every`, else 10m)."),
+    once: bool = typer.Option(False, "--once", help="Poll every source once and exit (for cron and tests)."),
+) -> None:
+    """Poll feeds and folders on a schedule; ingest what is new. SIGTERM or Ctrl-C stops after the current batch."""
+    import logging
+
+    from storylens.engine import StoryEngine
+    from storylens.ingest.fetch import Fetcher
+    from storylens.sources import Poller
+    from storylens.store import open_store
+    from storylens.watch import Watcher, handle_signals, load_sources, parse_interval
+
+    config = load_sources(sources_file)
+    default_every = parse_interval(every, "--every") if every else config.every
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s",
+                        datefmt="%Y-%m-%dT%H:%M:%S")
+    with open_store(db) as store, Fetcher(**config.politeness) as fetcher:
+        poller = Poller(StoryEngine(store), fetcher, fetch_pages=config.fetch_pages)
+        watcher = Watcher(poller, config.sources, default_every)
+        handle_signals(watcher.stop)
+        totals = watcher.run(once=once)
+        counts = store.counts()
+    logging.getLogger("storylens.watch").info(
+        "stopped after %d polls: %d new, %d skipped, %d errors; store: %d articles in %d stories",
+        totals["polls"], totals["new"], totals["skipped"], totals["errors"], counts["articles"], counts["stories"])
 
 
 def _since(value: str | None):
@@ -172,6 +235,20 @@ def story(
     from storylens.render import render_story
 
     render_story(detail, out)
+
+
+@app.command()
+def serve(
+    db: str = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 exposes the server to the network)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+) -> None:
+    """HTTP API and web page over a store; writes need STORYLENS_TOKEN as a bearer token when it is set."""
+    import os
+
+    from storylens.server import serve as run_server
+
+    run_server(db or "storylens.db", host=host, port=port, token=os.environ.get("STORYLENS_TOKEN") or None)
 
 
 eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)

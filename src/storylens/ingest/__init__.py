@@ -1,4 +1,5 @@
-"""Articles in: plain text, HTML pages and JSON/JSONL records become ``Article`` objects.
+"""Articles in: plain text, HTML pages, JSON/JSONL records, RSS/Atom feeds and WARC archives
+become ``Article`` objects.
 
 ``read_articles(path)`` yields every article in a file; ``read_article(spec)`` returns
 exactly one (``corpus.jsonl#ID`` picks one record of a multi-article file).
@@ -46,14 +47,22 @@ def detect_format(path: Path, raw: str) -> str:
 
 def read_articles(path: str | Path) -> Iterator[Article]:
     """Yield the articles of one file, whatever its format."""
+    from storylens.ingest.feeds import looks_like_feed, read_feed
+    from storylens.ingest.warc import WarcArticles, is_warc
+
     path = Path(path)
     name, stem = str(path), path.stem
     if path.suffix.lower() in JSONL_EXT:  # streamed: a corpus file may be any size
         yield from parse_jsonl(stream_lines(path), name, stem)
         return
+    if is_warc(path):  # streamed, record by record
+        yield from WarcArticles(path)
+        return
     raw = read_text(path)
     fmt = detect_format(path, raw)
-    if fmt == "html":
+    if fmt != "html" and looks_like_feed(raw):  # RSS or Atom; linked pages are not fetched here
+        yield from read_feed(raw.encode("utf-8"), name).articles()
+    elif fmt == "html":
         yield parse_html(raw, stem, name)
     elif fmt == "json":
         yield from parse_json(raw, name, stem)

@@ -68,6 +68,21 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             analysed_at TEXT NOT NULL
         );
     """),
+    ("0003_fetch_state", """
+        CREATE TABLE fetch_state (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT NOT NULL,
+            status INTEGER
+        );
+        CREATE TABLE seen_entries (
+            source TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, entry_id)
+        );
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,132 @@
+"""Web archives: WARC and WARC.gz files (warcio), read as a stream in constant memory.
+
+``WarcArticles(path)`` iterates the archive record by record: each HTML ``response``
+with status 200 becomes an ``Article`` (main text via ``parse_html``; url from
+``WARC-Target-URI``; date from the page, else ``WARC-Date``). Every other record is
+skipped and counted by reason in ``counts`` (requests, metadata, images, redirects,
+pages without article text, ...). Only one record's payload is in memory at a time.
+
+Article ids come from the URL and the content (``warc-<url hash>-<content hash>``): the
+same capture read twice has the same id (a re-run skips it), and a later capture of the
+same URL with changed text is a new article rather than a conflict.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from storylens.article import Article
+from storylens.errors import InputError
+from storylens.ingest.files import decode
+from storylens.ingest.html import parse_html
+
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+def is_warc(path: str | Path) -> bool:
+    return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+def _warc_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return None
+
+
+def _starts_like_warc(handle) -> bool:
+    """Whether a file (gzipped or not) starts with a WARC record header; rewinds it."""
+    magic = handle.read(2)
+    handle.seek(0)
+    try:
+        if magic == b"\x1f\x8b":
+            first = gzip.GzipFile(fileobj=handle, mode="rb").read(5)
+        else:
+            first = handle.read(5)
+    except (OSError, EOFError):
+        first = b""
+    handle.seek(0)
+    return first == b"WARC/"
+
+
+class WarcArticles:
+    """The HTML pages of one web archive as articles; ``counts`` says what was skipped."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.counts: Counter[str] = Counter()
+
+    def __iter__(self) -> Iterator[Article]:
+        name = str(self.path)
+        if not self.path.is_file():
+            raise InputError(name, "no such file")
+        with self.path.open("rb") as handle:
+            if not _starts_like_warc(handle):
+                raise InputError(name, "not a readable WARC file (it does not start with a WARC/1.x record)")
+            try:
+                for record in ArchiveIterator(handle):
+                    article = self._article(record, name)
+                    if article is not None:
+                        self.counts["articles"] += 1
+                        yield article
+            except ArchiveLoadFailed as exc:
+                raise InputError(name, f"not a readable WARC file ({exc.msg})") from None
+
+    def _skip(self, reason: str) -> None:
+        self.counts[reason] += 1
+
+    def _article(self, record, name: str) -> Article | None:
+        if record.rec_type != "response":
+            return self._skip(f"{record.rec_type} records")
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if record.http_headers is None or not uri.startswith(("http://", "https://")):
+            return self._skip("non-HTTP responses")
+        status = record.http_headers.get_statuscode()
+        if status != "200":
+            return self._skip(f"HTTP {status} responses")
+        content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+        if not content_type.startswith(HTML_TYPES):
+            return self._skip("non-HTML responses")
+        data = record.content_stream().read(MAX_PAGE_BYTES + 1)
+        if len(data) > MAX_PAGE_BYTES:
+            return self._skip("pages over 20 MB")
+        source = f"{name}#{uri}"
+        charset = _charset(content_type)
+        try:
+            text = data.decode(charset) if charset else decode(data, source)
+        except (UnicodeDecodeError, LookupError):
+            try:
+                text = decode(data, source)
+            except InputError:
+                return self._skip("undecodable pages")
+        except InputError:
+            return self._skip("undecodable pages")
+        try:
+            article = parse_html(text, "", source, url=uri)
+        except InputError:
+            return self._skip("pages without article text")
+        url_hash = hashlib.sha1(uri.encode("utf-8")).hexdigest()[:12]
+        published = article.published or _warc_date(record.rec_headers.get_header("WARC-Date"))
+        return Article(id=f"warc-{url_hash}-{article.content_hash[:8]}", text=article.text, title=article.title,
+                       url=uri, outlet=article.outlet, published=published, authors=article.authors, source=source)

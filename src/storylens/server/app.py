@@ -1,0 +1,229 @@
+"""``create_app(db_path, token=None)``: the FastAPI application, and ``serve`` to run it.
+
+The app is thin: ``api.py`` (JSON endpoints) and ``pages.py`` (server-rendered HTML) call
+``StoryService``; this module wires them, maps storylens errors to JSON error bodies,
+limits request bodies and serves the API docs and static files from the package, so
+nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storylens.errors import ConfigError, InputError, StageError, StoreError, StorylensError
+from storylens.server.service import Conflict, NotFound, StoryService, TooSmall
+
+MAX_BODY = 5 * 1024 * 1024
+HERE = Path(__file__).resolve().parent
+_FIELD = re.compile(r"field '([^']+)'")
+
+
+def error_body(status: int, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
+    """The one JSON error shape: ``{"error": {"status", "message", "field"}}``."""
+    return JSONResponse({"error": {"status": status, "message": message, "field": field, **extra}}, status_code=status)
+
+
+def status_of(exc: StorylensError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, TooSmall):
+        return 422
+    if isinstance(exc, (InputError, ConfigError)):
+        return 400
+    if isinstance(exc, StoreError):
+        return 404
+    return 500
+
+
+def field_of(exc: StorylensError) -> str | None:
+    """The field an error names: ``published``, ``body[3].published``, ``a.text``, ``since``."""
+    source = exc.source if isinstance(exc, InputError) else None
+    match = _FIELD.search(str(exc))
+    if not match:
+        return source
+    name = match.group(1)
+    return name if source in (None, "body", "query", name) else f"{source}.{name}"
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over ``limit`` bytes (declared or streamed)."""
+
+    def __init__(self, app, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                return await self._refuse(send)
+        seen = 0
+        started = False
+
+        async def counted_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge(self.limit)
+            return message
+
+        async def tracked_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _TooLarge:  # raised past the app's own handlers
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send) -> None:
+        body = json.dumps({"error": {"status": 413, "field": "body",
+                                     "message": f"request body over {self.limit} bytes; send fewer or shorter articles"}}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(StarletteHTTPException):
+    """A streamed body grew past the limit (the app's HTTP error handler answers 413)."""
+
+    def __init__(self, limit: int = MAX_BODY) -> None:
+        super().__init__(413, f"request body over {limit} bytes; send fewer or shorter articles")
+
+
+def check_token(request: Request) -> None:
+    """Write endpoints: ``Authorization: Bearer <token>`` when the app has a token."""
+    token = request.app.state.token
+    if not token:
+        return
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if not header:
+        raise AuthError(401, "this endpoint needs the header 'Authorization: Bearer <token>' (STORYLENS_TOKEN)")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise AuthError(403, "the bearer token in 'Authorization' is not the server's token")
+
+
+class AuthError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+def _validation_field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def create_app(db_path: str | Path, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+    """The storylens HTTP API and web page over the store at ``db_path``."""
+    from storylens import __version__
+    from storylens.server import api, pages
+
+    service = StoryService(db_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        service.close()
+
+    app = FastAPI(title="storylens", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Follow a news story across outlets and languages. Writes need "
+                              "`Authorization: Bearer <token>` when the server has a token. See docs/server.md.")
+    app.state.service = service
+    app.state.token = token or None
+    app.state.max_body = max_body
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    @app.exception_handler(StorylensError)
+    async def _storylens_error(request: Request, exc: StorylensError):
+        status = status_of(exc)
+        if isinstance(exc, StageError):
+            return error_body(500, str(exc), None, stage=exc.stage, article=exc.article_id)
+        return error_body(status, str(exc), field_of(exc))
+
+    @app.exception_handler(AuthError)
+    async def _auth_error(request: Request, exc: AuthError):
+        response = error_body(exc.status, exc.message, "Authorization")
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+        field = _validation_field(tuple(first.get("loc", ())))
+        problems = [{"field": _validation_field(tuple(e.get("loc", ()))), "message": e.get("msg", "")} for e in errors]
+        return error_body(422, f"field {field!r}: {first.get('msg', 'invalid')}", field, problems=problems)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        import logging
+
+        logging.getLogger("storylens.server").exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_body(500, f"internal error: {type(exc).__name__}; see the server log", None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        return error_body(exc.status_code, str(exc.detail), "body" if exc.status_code == 413 else None)
+
+    _docs(app)  # mounts /static/swagger before /static
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the swagger-ui-bundle-v2 package, or a plain endpoint list."""
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - a declared dependency
+        swagger_ui_path = None
+    if swagger_ui_path is not None:
+        app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if swagger_ui_path is not None:
+            from fastapi.openapi.docs import get_swagger_ui_html
+
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="storylens API",
+                                       swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                       swagger_css_url="/static/swagger/swagger-ui.css",
+                                       swagger_favicon_url="/static/swagger/favicon-32x32.png")
+        from storylens.server.pages import endpoint_list
+
+        return endpoint_list(app)
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          log_level: str = "info") -> None:
+    """Run the server in this process until interrupted (one process: the store has one writer)."""
+    import uvicorn
+
+    # keep-alive longer than uvicorn's 5 s: pooled client connections are not closed under them
+    uvicorn.run(create_app(db_path, token=token), host=host, port=port, log_level=log_level, workers=1,
+                timeout_keep_alive=75, access_log=False)

@@ -1,0 +1,265 @@
+"""What the server does, without HTTP: one writer, per-thread readers, cached coverage.
+
+``StoryService(db_path)`` owns the process's one ``StoryEngine`` (the store has one
+writer; every write goes through ``add_records`` under a lock). Reads go through a
+read-only SQLite connection per thread, so they never wait for the writer (WAL).
+Coverage reports are cached per story version (its live id, size and last update).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from storylens.article import Article
+from storylens.errors import ConfigError, InputError, StoreError, StorylensError
+from storylens.ingest.records import article_from_record, parse_date
+from storylens.ingest.text import parse_text
+from storylens.store import SQLiteStore, StoryMember
+from storylens.store import queries
+
+MAX_LIST = 1000  # articles in one POST
+MAX_PAGE = 500  # stories in one page
+COVERAGE_CACHE = 128  # stories whose report is kept in memory
+
+
+class Conflict(StorylensError):
+    """The request contradicts what is stored (an id already stored with other content)."""
+
+
+class NotFound(StoreError):
+    """No such article or story."""
+
+
+class TooSmall(StorylensError):
+    """The story has too few articles for what was asked (a coverage report needs two)."""
+
+
+_MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _article(record: Any, source: str) -> Article:
+    """An Article from a JSON object; without an id, one derived from the content."""
+    article = article_from_record(record, source, default_id="")
+    if not article.id:
+        article = dataclasses.replace(article, id=f"a-{article.content_hash[:16]}")
+    return article
+
+
+def parse_records(records: Any) -> list[Article]:
+    """Validate a JSON article object or a list of them; errors name the item and field."""
+    if isinstance(records, dict):
+        return [_article(records, "body")]
+    if not isinstance(records, list):
+        raise InputError("body", f"expected an article object or a list of them, got {type(records).__name__}")
+    if not records:
+        raise InputError("body", "the list of articles is empty")
+    if len(records) > MAX_LIST:
+        raise InputError("body", f"at most {MAX_LIST} articles per request, got {len(records)}: send them in parts")
+    return [_article(r, f"body[{i}]") for i, r in enumerate(records)]
+
+
+def compare_input(value: Any, name: str) -> Article:
+    """One side of a comparison: a JSON article object, or plain text (first line = title)."""
+    if isinstance(value, str):
+        article = parse_text(value, name, name)
+        if not article.text.strip():
+            raise InputError(name, "field 'text' is missing or empty")
+        return article
+    if isinstance(value, dict):
+        article = article_from_record(value, name, default_id=name)
+        return article
+    raise InputError(name, f"field {name!r} must be an article object or a plain text, got {type(value).__name__}")
+
+
+def parse_day(value: str | None, name: str) -> datetime | None:
+    """A query-string date (ISO 8601); errors name the parameter."""
+    return parse_date(value, name, name) if value else None
+
+
+class StoryService:
+    """The server's state: the store file, its one writer, its readers and caches."""
+
+    def __init__(self, db_path: str | Path, profile_workers: int = 1) -> None:
+        self.db_path = Path(db_path)
+        self._write_lock = threading.Lock()
+        self._analysis_lock = threading.Lock()
+        self._writer = SQLiteStore(self.db_path)  # creates and migrates the file
+        self._engine = None  # built on the first write (loads the clusterer state)
+        self._pool = None
+        if profile_workers:
+            from storylens.cluster.workers import ProfilePool
+
+            self._pool = ProfilePool(profile_workers, ahead=1)
+        self._local = threading.local()
+        self._readers: list[SQLiteStore] = []
+        self._readers_lock = threading.Lock()
+        self._coverage: OrderedDict[tuple, dict] = OrderedDict()
+
+    # -- connections --------------------------------------------------------------
+    def reader(self) -> SQLiteStore:
+        """This thread's read-only store."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = queries.prepare(SQLiteStore(self.db_path, readonly=True))
+            self._local.store = store
+            with self._readers_lock:
+                self._readers.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for store in self._readers:
+                try:
+                    store.close()
+                except Exception:  # a reader of another thread may be mid-query at shutdown
+                    pass
+            self._readers.clear()
+        with self._write_lock:
+            if self._pool is not None:
+                self._pool.close()
+            self._writer.close()
+
+    # -- writing ------------------------------------------------------------------
+    def _engine_now(self):
+        if self._engine is None:
+            from storylens.engine import StoryEngine
+
+            self._engine = StoryEngine(self._writer)
+        return self._engine
+
+    def _add_batch(self, engine, batch: list[Article], report) -> list:
+        """``engine.add_batch``, with the profiles computed in a worker process that lives as
+        long as the server: profiling holds the GIL, which would stall the readers' threads."""
+        if self._pool is None:
+            return engine.add_batch(batch, report)
+        plan = engine._plan(batch, report)
+        profiles = next(iter(self._pool.map([(None, plan.to_profile)])))[1] if plan.to_profile else []
+        return engine._commit(plan, profiles, report)
+
+    def add_records(self, records: Any) -> dict[str, Any]:
+        """Validate, analyse and place articles (all validated before any is stored)."""
+        articles = parse_records(records)
+        from storylens.engine import BATCH, IngestReport
+
+        with self._write_lock:
+            engine = self._engine_now()
+            report = IngestReport()
+            placed: dict[str, Any] = {}
+            try:
+                for start in range(0, len(articles), BATCH):
+                    for a in self._add_batch(engine, articles[start:start + BATCH], report):
+                        placed[a.article_id] = a
+            except StoreError as exc:
+                self._engine = None  # rebuilt from the store on the next write
+                raise Conflict(str(exc)) from None
+            except BaseException:
+                self._engine = None
+                raise
+            results = []
+            for article in articles:
+                a = placed.get(article.id)
+                if a is None:  # already stored (or repeated in this request)
+                    results.append({"id": article.id, "status": "skipped", "story_id": self._writer.story_of(article.id)})
+                    continue
+                dup = a.duplicate
+                results.append({"id": article.id, "status": "added", "story_id": a.story_id, "opened": a.opened,
+                                "duplicate_of": dup.of if dup else None, "duplicate_kind": dup.kind if dup else None,
+                                "overlap": round(dup.overlap, 3) if dup else None,
+                                "merged": list(a.merged)})
+        return {"added": report.added, "skipped": report.skipped, "copies": report.copies,
+                "stories_opened": report.stories_opened, "merges": report.merges, "articles": results}
+
+    # -- reading ------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "db": str(self.db_path), **self.reader().counts()}
+
+    def languages(self) -> list[tuple[str, int]]:
+        return queries.languages(self.reader())
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        try:
+            return queries.stored_article(self.reader(), article_id)
+        except StoreError as exc:
+            raise NotFound(str(exc)) from None
+
+    def stories(self, *, language: str | None = None, outlet: str | None = None, since: str | None = None,
+                until: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> queries.StoryPage:
+        if not 1 <= limit <= MAX_PAGE:
+            raise InputError("query", f"field 'limit' must be between 1 and {MAX_PAGE}, got {limit}")
+        if offset < 0:
+            raise InputError("query", f"field 'offset' must be 0 or more, got {offset}")
+        return queries.find_stories(self.reader(), language=language, outlet=outlet, since=parse_day(since, "since"),
+                                    until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
+
+    def story_dict(self, story_id: str) -> dict[str, Any]:
+        """``StoryDetail.to_dict()``, built field by field (``asdict`` is slow on long stories)."""
+        detail = self.story(story_id)
+        return {**detail.story.to_dict(), "merged_from": list(detail.merged_from),
+                "members": [{k: _plain(getattr(m, k)) for k in _MEMBER_FIELDS} for m in detail.members]}
+
+    def story(self, story_id: str):
+        store = self.reader()
+        try:
+            with queries.snapshot(store):
+                return store.story(story_id)
+        except StoreError as exc:
+            raise NotFound(str(exc)) from None
+
+    def coverage(self, story_id: str, language: str | None = None) -> dict[str, Any]:
+        """The coverage report of a story (``Coverage.to_dict()``), cached per story version."""
+        store = self.reader()
+        try:
+            with queries.snapshot(store):
+                version = queries.story_version(store, story_id)
+        except StoreError as exc:
+            raise NotFound(str(exc)) from None
+        if version[1] < 2:
+            raise TooSmall(f"story {story_id!r} has one article; a coverage report needs at least two")
+        key = (*version, language)
+        cached = self._coverage.get(key)
+        if cached is not None:
+            return cached
+        with self._analysis_lock:  # one analysis at a time: it is CPU-bound and loads models once
+            cached = self._coverage.get(key)
+            if cached is not None:
+                return cached
+            from storylens.coverage import build_coverage
+            from storylens.engine import story_analyses
+
+            with queries.snapshot(store):
+                analysed, copies = story_analyses(store, version[0])
+            self._keep_analyses(analysed)
+            data = build_coverage(analysed, language=language, copies=copies).to_dict()
+            self._coverage[key] = data
+            while len(self._coverage) > COVERAGE_CACHE:
+                self._coverage.popitem(last=False)
+        return data
+
+    def _keep_analyses(self, analysed: Sequence) -> None:
+        """Store the analyses a reader had to compute, so a restart need not redo them."""
+        ids = [a.id for a in analysed]
+        new = [a for a in analysed if a.id not in queries.analysed_ids(self.reader(), ids)]
+        if new:
+            with self._write_lock:
+                self._writer.save_analyses(new)
+
+    def compare(self, a: Any, b: Any) -> dict[str, Any]:
+        """Compare two articles given as JSON objects or plain texts: ``Comparison.to_dict()``."""
+        first, second = compare_input(a, "a"), compare_input(b, "b")
+        import storylens
+
+        with self._analysis_lock:
+            return storylens.compare(storylens.analyze(first), storylens.analyze(second)).to_dict()
+
+
+__all__ = ["Conflict", "ConfigError", "InputError", "NotFound", "StoryService", "TooSmall"]

@@ -1,0 +1,132 @@
+"""Read queries over a SQLite store that the HTTP API needs beyond the ``Store`` ABC.
+
+``find_stories`` filters and pages the story list (with the total), ``stored_article``
+fetches one article by id, ``story_version`` names a story's current state (for caches),
+``analysed_ids`` tells which articles already have a stored full analysis, and
+``snapshot`` runs several reads against one consistent state of the file (a WAL read
+transaction: it never blocks the writer).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storylens.errors import StoreError
+from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, _utc
+
+
+def _casefold(value: Any) -> str:
+    return value.casefold() if isinstance(value, str) else ""
+
+
+def prepare(store: SQLiteStore) -> SQLiteStore:
+    """Register the SQL functions these queries use (Unicode-aware ``casefold``)."""
+    store.conn.create_function("casefold", 1, _casefold, deterministic=True)
+    return store
+
+
+@contextmanager
+def snapshot(store: SQLiteStore) -> Iterator[SQLiteStore]:
+    """Run the reads inside the block against one committed state of the store."""
+    if store.conn.in_transaction:
+        yield store
+        return
+    store.conn.execute("BEGIN")
+    try:
+        yield store
+    finally:
+        store.conn.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    """One page of the story list and how many stories match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    stories: list
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "limit": self.limit, "offset": self.offset,
+                "stories": [s.to_dict() for s in self.stories]}
+
+
+def find_stories(store: SQLiteStore, *, language: str | None = None, outlet: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None, q: str | None = None,
+                 limit: int = 50, offset: int = 0) -> StoryPage:
+    """Live stories, most recently updated first, filtered and paged.
+
+    ``language``/``outlet``: a member article has it (outlet compared case-insensitively);
+    ``since``/``until``: the story's publication span overlaps the range; ``q``: the words
+    occur (case-insensitively) in the story's title or a member's title.
+    """
+    where, having, params, having_params = [], [], [], []
+    if language:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        params.append(language.lower())
+    if outlet:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
+        params.append(outlet.casefold())
+    for word in (q or "").split():
+        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
+                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
+        params += [word.casefold()] * 2
+    if since:
+        having.append("MAX(a.published) >= ?")
+        having_params.append(_utc(since))
+    if until:
+        having.append("MIN(a.published) <= ?")
+        having_params.append(_utc(until))
+    sql = SQLiteStore._STORY_SQL.format(where="".join(f" AND {w}" for w in where),
+                                        having="HAVING " + " AND ".join(having) if having else "")
+    args = [*params, *having_params]
+    with snapshot(store):
+        total = store.conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
+        rows = store.conn.execute(sql + " LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+    return StoryPage(total=total, limit=limit, offset=offset, stories=[SQLiteStore._story(r) for r in rows])
+
+
+def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
+    """One stored article as a JSON-ready dict (fields of a JSONL record, plus its story)."""
+    row = store.conn.execute(
+        "SELECT id, url, outlet, title, text, published, declared_language, authors, language, story_id,"
+        " duplicate_of, duplicate_kind, overlap, story_score, ingested_at FROM articles WHERE id = ?",
+        (article_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"no article {article_id!r} in {store.path}")
+    published = _date(row[5])
+    return {"id": row[0], "url": row[1], "outlet": row[2], "title": row[3], "text": row[4],
+            "published": published.isoformat() if published else None, "language": row[6],
+            "authors": json.loads(row[7]), "detected_language": row[8], "story_id": row[9],
+            "duplicate_of": row[10], "duplicate_kind": row[11], "overlap": row[12], "score": row[13],
+            "ingested_at": row[14]}
+
+
+def story_version(store: SQLiteStore, story_id: str) -> tuple[str, int, str]:
+    """(live story id, member count, last update): changes whenever the story does."""
+    detail = store.story(story_id)
+    return detail.story.id, detail.story.articles, detail.story.updated_at
+
+
+def analysed_ids(store: SQLiteStore, article_ids: Sequence[str]) -> set[str]:
+    """The ids among ``article_ids`` whose full analysis (this analysis version) is stored."""
+    out: set[str] = set()
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        out.update(r[0] for r in store.conn.execute(
+            f"SELECT a.id FROM analyses n JOIN articles a ON a.rowid = n.article_rowid"
+            f" WHERE n.version = ? AND a.id IN ({marks})", (ANALYSIS_VERSION, *chunk)))
+    return out
+
+
+def languages(store: SQLiteStore) -> list[tuple[str, int]]:
+    """The articles' detected languages with their article counts, most common first."""
+    return [(r[0], r[1]) for r in store.conn.execute(
+        "SELECT language, COUNT(*) FROM articles GROUP BY language ORDER BY COUNT(*) DESC, language")]
