@@ -90,7 +90,7 @@ def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
 
 
 @dataclass
-class _Plan:
+class BatchPlan:
     """One batch after the checks that need no analysis."""
 
     size: int  # articles in the batch, skipped ones included
@@ -119,7 +119,9 @@ class StoryEngine:
     def _restore(self) -> None:
         self.clusterer.restore(list(self.store.profiles()), self.store.story_seq())
 
-    def _plan(self, batch: list[Article], report: IngestReport) -> _Plan:
+    def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
+        """The checks that need no analysis: repeated ids, stored articles, exact copies.
+        ``plan.to_profile`` are the articles to profile (here or in a worker) for ``commit``."""
         report.read += len(batch)
         fresh = []
         for article in batch:
@@ -132,7 +134,7 @@ class StoryEngine:
                                  f"duplicate id {article.id!r}, first seen in {earlier[1]} with other content")
         known = self.store.known(fresh)
         report.skipped += len(batch) - len(fresh) + len(known)
-        plan = _Plan(len(batch), [], {}, [])
+        plan = BatchPlan(len(batch), [], {}, [])
         for article in fresh:
             if article.id in known:
                 continue
@@ -145,7 +147,7 @@ class StoryEngine:
                 plan.to_profile.append(article)
         return plan
 
-    def _commit(self, plan: _Plan, profiles: list[StoryProfile], report: IngestReport) -> list[StoryAssignment]:
+    def commit(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[StoryAssignment]:
         """Place the profiled articles and store the whole batch (one transaction)."""
         profile_of = {p.article_id: p for p in profiles}
         placed = {a.article_id: a for a in self.clusterer.place(profiles)}
@@ -174,8 +176,8 @@ class StoryEngine:
     def add_batch(self, batch: list[Article], report: IngestReport | None = None) -> list[StoryAssignment]:
         """Profile, place and store one batch of articles."""
         report = report if report is not None else IngestReport()
-        plan = self._plan(batch, report)
-        return self._commit(plan, profile_articles(plan.to_profile), report)
+        plan = self.plan(batch, report)
+        return self.commit(plan, profile_articles(plan.to_profile), report)
 
     def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None) -> IngestReport:
         """Add articles already read (the API and the benchmarks use this)."""
@@ -187,9 +189,9 @@ class StoryEngine:
 
             pool = ProfilePool(self.workers)
             try:
-                plans = ((plan, plan.to_profile) for plan in (self._plan(b, report) for b in batches))
+                plans = ((plan, plan.to_profile) for plan in (self.plan(b, report) for b in batches))
                 for plan, profiles in pool.map(plans):
-                    self._commit(plan, profiles, report)
+                    self.commit(plan, profiles, report)
                     if progress:
                         progress(plan.size)
             finally:

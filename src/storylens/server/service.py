@@ -142,9 +142,9 @@ class StoryService:
         long as the server: profiling holds the GIL, which would stall the readers' threads."""
         if self._pool is None:
             return engine.add_batch(batch, report)
-        plan = engine._plan(batch, report)
+        plan = engine.plan(batch, report)
         profiles = next(iter(self._pool.map([(None, plan.to_profile)])))[1] if plan.to_profile else []
-        return engine._commit(plan, profiles, report)
+        return engine.commit(plan, profiles, report)
 
     def add_records(self, records: Any) -> dict[str, Any]:
         """Validate, analyse and place articles (all validated before any is stored)."""
