@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from storylens.errors import InputError
@@ -102,11 +102,15 @@ def get_stories(request: Request, language: str | None = None, outlet: str | Non
 
 
 @router.get("/stories/{story_id}", tags=["stories"])
-def get_story(request: Request, story_id: str):
+async def get_story(request: Request, story_id: str):
     """One story and its members in time order (a merged-away id gives the surviving story)."""
     if pages.wants_html(request):
-        return pages.story_page(request, story_id)
-    return JSONResponse(service(request).story_dict(story_id))
+        return await run_in_threadpool(pages.story_page, request, story_id)
+    svc = service(request)
+    body = svc.cached_story_json(story_id)  # answered on the event loop when no write touched it
+    if body is None:
+        body = await run_in_threadpool(svc.story_json, story_id)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/stories/{story_id}/coverage", tags=["stories"])

@@ -9,6 +9,7 @@ Coverage reports are cached per story version (its live id, size and last update
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -104,6 +105,9 @@ class StoryService:
         self._readers: list[SQLiteStore] = []
         self._readers_lock = threading.Lock()
         self._coverage: OrderedDict[tuple, dict] = OrderedDict()
+        self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
+        self._story_generation: dict[str, int] = {}
+        self._cache_lock = threading.Lock()
 
     # -- connections --------------------------------------------------------------
     def reader(self) -> SQLiteStore:
@@ -165,6 +169,7 @@ class StoryService:
             except BaseException:
                 self._engine = None
                 raise
+            self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
             results = []
             for article in articles:
                 a = placed.get(article.id)
@@ -200,6 +205,28 @@ class StoryService:
             raise InputError("query", f"field 'offset' must be 0 or more, got {offset}")
         return queries.find_stories(self.reader(), language=language, outlet=outlet, since=parse_day(since, "since"),
                                     until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
+
+    def _forget_stories(self, story_ids: set[str]) -> None:
+        with self._cache_lock:
+            for story_id in story_ids:
+                self._story_json.pop(story_id, None)
+                self._story_generation[story_id] = self._story_generation.get(story_id, 0) + 1
+
+    def cached_story_json(self, story_id: str) -> bytes | None:
+        """The story's JSON if no write has touched the story since it was built."""
+        return self._story_json.get(story_id)
+
+    def story_json(self, story_id: str) -> bytes:
+        """``story_dict`` as JSON bytes, kept until a write touches the story."""
+        generation = self._story_generation.get(story_id, 0)
+        data = self.story_dict(story_id)
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        with self._cache_lock:
+            # keep it only under a live id (a merged-away id answers with its survivor) and
+            # only if no write touched the story while it was read
+            if data["id"] == story_id and self._story_generation.get(story_id, 0) == generation:
+                self._story_json[story_id] = body
+        return body
 
     def story_dict(self, story_id: str) -> dict[str, Any]:
         """``StoryDetail.to_dict()``, built field by field (``asdict`` is slow on long stories)."""
