@@ -88,17 +88,22 @@ def get_article(request: Request, article_id: str) -> dict:
 
 
 @router.get("/stories", tags=["stories"])
-def get_stories(request: Request, language: str | None = None, outlet: str | None = None,
-                since: str | None = Query(None, description="ISO 8601 date: stories with an article on or after it"),
-                until: str | None = Query(None, description="ISO 8601 date: stories with an article on or before it"),
-                q: str | None = Query(None, description="words in the story's or an article's title"),
-                limit: int = 50, offset: int = 0):
+async def get_stories(request: Request, language: str | None = None, outlet: str | None = None,
+                      since: str | None = Query(None, description="ISO 8601 date: stories with an article on or after it"),
+                      until: str | None = Query(None, description="ISO 8601 date: stories with an article on or before it"),
+                      q: str | None = Query(None, description="words in the story's or an article's title"),
+                      limit: int = 50, offset: int = 0):
     """Stories, most recently updated first: `{total, limit, offset, stories}`."""
-    page = service(request).stories(language=language, outlet=outlet, since=since, until=until, q=q,
-                                    limit=limit, offset=offset)
+    svc = service(request)
+    query = dict(language=language, outlet=outlet, since=since, until=until, q=q, limit=limit, offset=offset)
     if pages.wants_html(request):
+        page = await run_in_threadpool(lambda: svc.stories(**query))
         return pages.stories_page(request, page, q=q, language=language)
-    return JSONResponse(page.to_dict())
+    key = tuple(query.values())
+    body = svc.cached_stories_json(key)  # answered on the event loop when nothing was written since
+    if body is None:
+        body = await run_in_threadpool(lambda: svc.stories_json(key, **query))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/stories/{story_id}", tags=["stories"])

@@ -108,6 +108,8 @@ class StoryService:
         self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
+        self._lists: dict[tuple, bytes] = {}  # story-list queries -> JSON, dropped on every write
+        self._writes = 0
 
     # -- connections --------------------------------------------------------------
     def reader(self) -> SQLiteStore:
@@ -208,6 +210,8 @@ class StoryService:
 
     def _forget_stories(self, story_ids: set[str]) -> None:
         with self._cache_lock:
+            self._writes += 1
+            self._lists.clear()
             for story_id in story_ids:
                 self._story_json.pop(story_id, None)
                 self._story_generation[story_id] = self._story_generation.get(story_id, 0) + 1
@@ -226,6 +230,19 @@ class StoryService:
             # only if no write touched the story while it was read
             if data["id"] == story_id and self._story_generation.get(story_id, 0) == generation:
                 self._story_json[story_id] = body
+        return body
+
+    def cached_stories_json(self, key: tuple) -> bytes | None:
+        """A story-list answer for these query parameters if nothing was written since."""
+        return self._lists.get(key)
+
+    def stories_json(self, key: tuple, **query: Any) -> bytes:
+        """``stories(**query)`` as JSON bytes, kept until the next write."""
+        writes = self._writes
+        body = json.dumps(self.stories(**query).to_dict(), ensure_ascii=False).encode("utf-8")
+        with self._cache_lock:
+            if self._writes == writes and len(self._lists) < 1024:
+                self._lists[key] = body
         return body
 
     def story_dict(self, story_id: str) -> dict[str, Any]:
