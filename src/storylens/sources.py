@@ -94,7 +94,8 @@ def sources_from_specs(specs: Iterable[str]) -> list[Source]:
         elif is_warc(path):
             out.append(Source("warc", spec))
         else:
-            head = read_bytes(path)[:4000].decode("utf-8", "replace")
+            with path.open("rb") as handle:  # only the head: an article file may be any size
+                head = handle.read(4000).decode("utf-8", "replace")
             if looks_like_opml(head):
                 out.extend(Source("url" if is_url(s.feed) else "feed", s.feed) for s in read_opml(path))
             elif looks_like_feed(head) or path.suffix.lower() in (".rss", ".atom"):
