@@ -109,6 +109,7 @@ class StoryService:
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
         self._lists: dict[tuple, bytes] = {}  # story-list queries -> JSON, dropped on every write
+        self._builders: dict[Any, threading.Lock] = {}  # one builder at a time per answer
         self._writes = 0
 
     # -- connections --------------------------------------------------------------
@@ -220,30 +221,43 @@ class StoryService:
         """The story's JSON if no write has touched the story since it was built."""
         return self._story_json.get(story_id)
 
-    def story_json(self, story_id: str) -> bytes:
-        """``story_dict`` as JSON bytes, kept until a write touches the story."""
-        generation = self._story_generation.get(story_id, 0)
-        data = self.story_dict(story_id)
-        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    def _building(self, key: Any) -> threading.Lock:
         with self._cache_lock:
-            # keep it only under a live id (a merged-away id answers with its survivor) and
-            # only if no write touched the story while it was read
-            if data["id"] == story_id and self._story_generation.get(story_id, 0) == generation:
-                self._story_json[story_id] = body
-        return body
+            return self._builders.setdefault(key, threading.Lock())
+
+    def story_json(self, story_id: str) -> bytes:
+        """``story_dict`` as JSON bytes, kept until a write touches the story. One thread
+        builds a missing answer while the others asking for it wait for that one."""
+        with self._building(("story", story_id)):
+            body = self._story_json.get(story_id)
+            if body is not None:
+                return body
+            generation = self._story_generation.get(story_id, 0)
+            data = self.story_dict(story_id)
+            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            with self._cache_lock:
+                # keep it only under a live id (a merged-away id answers with its survivor) and
+                # only if no write touched the story while it was read
+                if data["id"] == story_id and self._story_generation.get(story_id, 0) == generation:
+                    self._story_json[story_id] = body
+            return body
 
     def cached_stories_json(self, key: tuple) -> bytes | None:
         """A story-list answer for these query parameters if nothing was written since."""
         return self._lists.get(key)
 
     def stories_json(self, key: tuple, **query: Any) -> bytes:
-        """``stories(**query)`` as JSON bytes, kept until the next write."""
-        writes = self._writes
-        body = json.dumps(self.stories(**query).to_dict(), ensure_ascii=False).encode("utf-8")
-        with self._cache_lock:
-            if self._writes == writes and len(self._lists) < 1024:
-                self._lists[key] = body
-        return body
+        """``stories(**query)`` as JSON bytes, kept until the next write (built once at a time)."""
+        with self._building(("list", key)):
+            body = self._lists.get(key)
+            if body is not None:
+                return body
+            writes = self._writes
+            body = json.dumps(self.stories(**query).to_dict(), ensure_ascii=False).encode("utf-8")
+            with self._cache_lock:
+                if self._writes == writes and len(self._lists) < 1024:
+                    self._lists[key] = body
+            return body
 
     def story_dict(self, story_id: str) -> dict[str, Any]:
         """``StoryDetail.to_dict()``, built field by field (``asdict`` is slow on long stories)."""
