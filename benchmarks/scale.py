@@ -168,6 +168,7 @@ def main() -> None:
         state["seg_start"], state["seg_done"] = time.perf_counter(), done
 
     engine.ingest([corpus], progress=checkpoint)
+    engine.close()
     store.close()
 
 

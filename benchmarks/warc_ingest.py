@@ -83,7 +83,8 @@ def child(mode: str, warc: str, db: str | None, workers: int) -> None:
         from storylens.store import SQLiteStore
 
         with SQLiteStore(db) as store:
-            report = StoryEngine(store, workers=workers).ingest_articles(archive)
+            with StoryEngine(store, workers=workers) as engine:
+                report = engine.ingest_articles(archive)
             counts = store.counts()
         result = {"articles": report.read, "added": report.added, "stories": counts["stories"], "copies": counts["copies"]}
     seconds = time.perf_counter() - start

@@ -66,8 +66,12 @@ def coverage(
         raise ConfigError(f"--format must be text, md, html or json, got {fmt!r}")
     if len(sources) == 1 and not Path(sources[0].rpartition("#")[0] or sources[0]).exists():
         from storylens.coverage.store import coverage_of_story
-        from storylens.store import open_store
+        from storylens.errors import StoreError
+        from storylens.store import DEFAULT_PATH, open_store
 
+        if not Path(db or DEFAULT_PATH).exists():
+            raise StoreError(f"{sources[0]}: no such file, and no store {db or DEFAULT_PATH} to look it up in as a "
+                             "story id; give two or more article files, or --db")
         with open_store(db) as store:  # writable: analyses computed now are kept for next time
             report = coverage_of_story(store, sources[0], language=lang)
     else:
@@ -117,8 +121,7 @@ def ingest(
         return
     files = article_files(paths)
     total = count_articles(files)
-    with open_store(db) as store:
-        engine = StoryEngine(store, workers=workers or default_workers(total))
+    with open_store(db) as store, StoryEngine(store, workers=workers or default_workers(total)) as engine:
         if total > 20 and not as_json:
             report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress), "ingesting",
                                    total=total)
@@ -141,8 +144,8 @@ def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages:
     from storylens.store import open_store
 
     sources = sources_from_specs(paths)
-    with open_store(db) as store, Fetcher() as fetcher:
-        poller = Poller(StoryEngine(store, workers=workers), fetcher, fetch_pages=fetch_pages, track_files=False)
+    with open_store(db) as store, Fetcher() as fetcher, StoryEngine(store, workers=workers) as engine:
+        poller = Poller(engine, fetcher, fetch_pages=fetch_pages, track_files=False)
         results = [poller.poll(source) for source in sources]
         counts = store.counts()
     if as_json:

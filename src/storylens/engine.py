@@ -115,6 +115,25 @@ class StoryEngine:
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run
+        self._pool = None  # worker processes, started on the first ingest that wants them
+
+    def close(self) -> None:
+        """Stop the profiling workers, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> StoryEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start_run(self) -> None:
+        """Forget which ids and contents this run has seen: repeats across runs are the
+        store's to catch, and a long-lived engine (server, watch) stays small."""
+        self._seen.clear()
+        self._hashes.clear()
 
     def _restore(self) -> None:
         self.clusterer.restore(list(self.store.profiles()), self.store.story_seq())
@@ -181,21 +200,24 @@ class StoryEngine:
 
     def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None) -> IngestReport:
         """Add articles already read (the API and the benchmarks use this)."""
+        self.start_run()
         report = IngestReport()
         start = time.perf_counter()
         batches = _batches(iter(articles), self.batch_size)
         if self.workers > 1:
             from storylens.cluster.workers import ProfilePool
 
-            pool = ProfilePool(self.workers)
+            if self._pool is None:  # kept for the engine's life: workers load the model once
+                self._pool = ProfilePool(self.workers)
+            plans = ((plan, plan.to_profile) for plan in (self.plan(b, report) for b in batches))
             try:
-                plans = ((plan, plan.to_profile) for plan in (self.plan(b, report) for b in batches))
-                for plan, profiles in pool.map(plans):
+                for plan, profiles in self._pool.map(plans):
                     self.commit(plan, profiles, report)
                     if progress:
                         progress(plan.size)
-            finally:
-                pool.close()
+            except BaseException:
+                self.close()  # profiles still in flight belong to batches that will not be committed
+                raise
         else:
             for batch in batches:
                 self.add_batch(batch, report)

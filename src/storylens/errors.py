@@ -1,6 +1,6 @@
 """One hierarchy of errors. Messages name the file or field and say what to fix.
 
-The CLI maps these to exit codes (see ``EXIT_CODES``); the library never exits.
+The CLI maps these to exit codes (each class has an ``exit_code``); the library never exits.
 """
 
 from __future__ import annotations

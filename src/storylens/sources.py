@@ -11,6 +11,8 @@ an unchanged source costs one conditional request or one ``stat``.
 
 from __future__ import annotations
 
+import sqlite3
+
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -148,6 +150,8 @@ class Poller:
                 raise InputError(source.location, f"unknown source kind {source.kind!r}; use one of {', '.join(KINDS)}")
         except StorylensError as exc:
             result.error = str(exc).removeprefix(f"{source.location}: ")
+        except (OSError, sqlite3.Error) as exc:  # a file gone between listing and reading; a locked store
+            result.error = f"{exc.__class__.__name__}: {exc}"
         return result
 
     def _ingest(self, articles: Iterable[Article], result: PollResult) -> bool:
@@ -259,17 +263,14 @@ class Poller:
                 result.counts["files unchanged"] = result.counts.get("files unchanged", 0) + 1
             else:
                 changed.append((path, key, state))
-        failed: set[Path] = set()
-
-        def articles() -> Iterator[Article]:
-            for path, _, _ in changed:
-                try:
-                    yield from read_articles(path)
-                except InputError as exc:
-                    failed.add(path)
-                    result.warnings.append(str(exc))
-
-        if self._ingest(articles(), result):
-            for path, key, state in changed:
-                if path not in failed:
-                    self.log.save(key, state, 200)
+        for path, key, state in changed:  # file by file: one bad or edited file does not hold up the rest
+            if self.stop.is_set():
+                return
+            try:
+                if not self._ingest(read_articles(path), result):
+                    return
+            except StorylensError as exc:  # unreadable, or an id stored before with other content
+                result.warnings.append(str(exc))
+                self.log.save(key, state, 409)  # not retried until the file changes again
+                continue
+            self.log.save(key, state, 200)

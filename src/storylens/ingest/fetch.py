@@ -150,6 +150,8 @@ class Fetcher:
                 problem, wait = f"timed out after {self.timeout:g} s", None
             except httpx.TransportError as exc:
                 problem, wait = f"cannot connect ({exc.__class__.__name__}: {exc})", None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # redirect loops, bad encodings, bad URLs: not retried
+                raise FetchError(url, f"{exc.__class__.__name__}: {exc}", retryable=False) from None
             if attempt >= self.retries:
                 tries = f" ({attempt + 1} tries)" if attempt else ""
                 raise FetchError(url, problem + tries, retryable=True)

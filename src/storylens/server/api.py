@@ -98,7 +98,7 @@ async def get_stories(request: Request, language: str | None = None, outlet: str
     query = dict(language=language, outlet=outlet, since=since, until=until, q=q, limit=limit, offset=offset)
     if pages.wants_html(request):
         page = await run_in_threadpool(lambda: svc.stories(**query))
-        return pages.stories_page(request, page, q=q, language=language)
+        return await run_in_threadpool(pages.stories_page, request, page, q=q, language=language)
     key = tuple(query.values())
     body = svc.cached_stories_json(key)  # answered on the event loop when nothing was written since
     if body is None:

@@ -13,7 +13,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +83,14 @@ def compare_input(value: Any, name: str) -> Article:
 
 
 def parse_day(value: str | None, name: str) -> datetime | None:
-    """A query-string date (ISO 8601); errors name the parameter."""
-    return parse_date(value, name, name) if value else None
+    """A query-string date (ISO 8601); errors name the parameter. A bare ``until`` day
+    means the end of that day, so that ``until=2026-03-01`` keeps the stories of the 1st."""
+    if not value:
+        return None
+    parsed = parse_date(value, name, name)
+    if name == "until" and "T" not in value.strip() and len(value.strip()) == 10:
+        parsed = parsed + timedelta(days=1) - timedelta(microseconds=1)
+    return parsed
 
 
 class StoryService:
@@ -109,7 +115,7 @@ class StoryService:
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
         self._lists: dict[tuple, bytes] = {}  # story-list queries -> JSON, dropped on every write
-        self._builders: dict[Any, threading.Lock] = {}  # one builder at a time per answer
+        self._builders = tuple(threading.Lock() for _ in range(64))  # one builder at a time per answer
         self._writes = 0
 
     # -- connections --------------------------------------------------------------
@@ -150,16 +156,29 @@ class StoryService:
         if self._pool is None:
             return engine.add_batch(batch, report)
         plan = engine.plan(batch, report)
-        profiles = next(iter(self._pool.map([(None, plan.to_profile)])))[1] if plan.to_profile else []
+        profiles = self._profile(plan.to_profile) if plan.to_profile else []
         return engine.commit(plan, profiles, report)
 
+    def _profile(self, articles: list[Article]) -> list:
+        """Profiles from the worker; a worker that died is replaced once."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return next(iter(self._pool.map([(None, articles)])))[1]
+        except BrokenProcessPool:
+            self._pool.close()  # the next map starts a fresh worker
+            return next(iter(self._pool.map([(None, articles)])))[1]
+
     def add_records(self, records: Any) -> dict[str, Any]:
-        """Validate, analyse and place articles (all validated before any is stored)."""
+        """Validate, analyse and place articles. Every record's fields are checked before any
+        is stored; a store conflict (an id stored with other content) stops the request after
+        the batches already committed, and says how many were stored."""
         articles = parse_records(records)
         from storylens.engine import BATCH, IngestReport
 
         with self._write_lock:
             engine = self._engine_now()
+            engine.start_run()
             report = IngestReport()
             placed: dict[str, Any] = {}
             try:
@@ -168,15 +187,18 @@ class StoryService:
                         placed[a.article_id] = a
             except StoreError as exc:
                 self._engine = None  # rebuilt from the store on the next write
-                raise Conflict(str(exc)) from None
+                raise Conflict(f"{exc} ({report.added} articles of this request were stored before it)") from None
             except BaseException:
                 self._engine = None
                 raise
-            self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
+            finally:  # batches committed before a failure changed their stories too
+                self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
             results = []
+            reported: set[str] = set()
             for article in articles:
-                a = placed.get(article.id)
-                if a is None:  # already stored (or repeated in this request)
+                a = placed.get(article.id) if article.id not in reported else None
+                reported.add(article.id)
+                if a is None:  # already stored, or repeated in this request
                     results.append({"id": article.id, "status": "skipped", "story_id": self._writer.story_of(article.id)})
                     continue
                 dup = a.duplicate
@@ -222,8 +244,7 @@ class StoryService:
         return self._story_json.get(story_id)
 
     def _building(self, key: Any) -> threading.Lock:
-        with self._cache_lock:
-            return self._builders.setdefault(key, threading.Lock())
+        return self._builders[hash(key) % len(self._builders)]
 
     def story_json(self, story_id: str) -> bytes:
         """``story_dict`` as JSON bytes, kept until a write touches the story. One thread

@@ -64,10 +64,14 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA busy_timeout = 30000")
             self._check_version()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, ValueError, StoreError) as exc:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            if isinstance(exc, StoreError):
+                raise
+            if isinstance(exc, ValueError):
+                raise StoreError(f"{self.path}: {exc}") from None
             raise StoreError(f"{self.path}: not a storylens store ({exc})") from None
-        except ValueError as exc:
-            raise StoreError(f"{self.path}: {exc}") from None
 
     def _check_version(self) -> None:
         from storylens.store.schema import SCHEMA_VERSION
@@ -120,20 +124,21 @@ class SQLiteStore(Store):
                     conn.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (s.story_id, stamp, gone))
                     conn.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (gone, s.story_id, a.id, stamp))
                 dup = s.duplicate
+                story_id = self._live_story(s.story_id) if not s.opened else s.story_id  # merged earlier in the batch?
                 cur = conn.execute(
                     "INSERT INTO articles (id, content_hash, url, title, text, outlet, published, declared_language,"
                     " authors, source, language, story_id, duplicate_of, duplicate_kind, overlap, story_score, ingested_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.id, a.content_hash, a.url, a.title, a.text, a.outlet,
                      _utc(a.published), a.language, json.dumps(list(a.authors)),
-                     a.source, p.language if p else (a.language or "und"), s.story_id,
+                     a.source, p.language if p else (a.language or "und"), story_id,
                      dup.of if dup else None, dup.kind if dup else None, dup.overlap if dup else None, s.score, stamp))
                 if p is not None:
                     conn.execute("INSERT INTO profiles VALUES (?, ?, ?, ?, ?, ?)", (
                         cur.lastrowid, p.vector.astype(np.float16).tobytes(), _SEP.join(sorted(p.keys)),
                         _SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size))
                 if not s.opened:
-                    conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, s.story_id))
+                    conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK")
@@ -178,7 +183,7 @@ class SQLiteStore(Store):
         where, having, params = "", "", []
         if language:
             where = "AND s.id IN (SELECT story_id FROM articles WHERE language = ?)"
-            params.append(language)
+            params.append(language.lower())
         if since:
             having = "HAVING MAX(a.published) >= ?"
             params.append(_utc(since))
