@@ -175,3 +175,28 @@ def test_killed_watch_restarts_without_loss_or_duplicates(tmp_path):
     with SQLiteStore(db, readonly=True) as store:
         urls = [u for (u,) in store.conn.execute("SELECT url FROM articles")]
     assert sorted(urls) == sorted(i["url"] for i in items)  # every entry once
+
+
+def test_an_edited_file_in_a_watched_folder_does_not_hold_up_the_others(tmp_path):
+    from storylens.engine import StoryEngine
+    from storylens.ingest.fetch import Fetcher
+    from storylens.sources import Poller, Source
+    from storylens.store import SQLiteStore
+
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Harbour strike ends\n\nDock workers in Kelby returned to work on Monday.\n")
+    with SQLiteStore(tmp_path / "s.db") as store, Fetcher() as fetcher, StoryEngine(store) as engine:
+        poller = Poller(engine, fetcher)
+        first = poller.poll(Source("folder", str(folder)))
+        assert first.error is None and first.new == 1
+        time.sleep(0.05)
+        # the same file name (so the same id) with other content, and a new file sorted after it
+        (folder / "a.txt").write_text("Harbour strike ends\n\nDock workers in Kelby went back on Tuesday instead.\n")
+        (folder / "b.txt").write_text("Ferry timetable changes\n\nThe island ferry will run hourly from May.\n")
+        second = poller.poll(Source("folder", str(folder)))
+        assert second.error is None and second.new == 1
+        assert any("already stored with other content" in w for w in second.warnings)
+        assert store.counts()["articles"] == 2
+        third = poller.poll(Source("folder", str(folder)))  # the edited file is not retried until it changes again
+        assert third.error is None and third.new == 0 and not third.warnings
