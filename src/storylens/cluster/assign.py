@@ -61,7 +61,7 @@ class StoryClusterer:
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
-        self.index_ = Index(ndim=DIM, metric="cos", dtype="f16", connectivity=12, expansion_add=24, expansion_search=32)
+        self.index_ = Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=32, expansion_search=48)
         self.profiles_: list[StoryProfile] = []
         self.vectors_ = np.zeros((1024, DIM), dtype=np.float32)  # row = position
         self.times_ = np.full(1024, np.nan)
