@@ -281,3 +281,13 @@ def test_coverage_of_a_stored_story(demo_db, tmp_path):
         assert store.conn.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 3
     missing = run_cli("coverage", "s999999", "--db", str(db))
     assert missing.returncode == 1 and "no story 's999999'" in missing.stderr
+
+
+def test_a_folder_gives_its_article_files_only(tmp_path):
+    from storylens.engine import article_files
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ("a.txt", "sub/b.html", "sub/c.jsonl", "README.md", "notes.pdf", ".hidden/d.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in article_files([tmp_path])] == ["a.txt", "sub/b.html", "sub/c.jsonl"]

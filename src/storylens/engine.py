@@ -22,7 +22,7 @@ from storylens.match.duplicates import Duplicate
 from storylens.store.base import Ingested, Store
 
 BATCH = 64
-ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}
+ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}
 Progress = Callable[[int], None]
 
 
