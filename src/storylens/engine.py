@@ -17,7 +17,7 @@ from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import StoryAssignment, StoryClusterer
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.errors import InputError
-from storylens.ingest import read_articles
+from storylens.ingest import JSONL_EXT, read_articles
 from storylens.match.duplicates import Duplicate
 from storylens.store.base import Ingested, Store
 
@@ -65,7 +65,7 @@ def count_articles(files: Sequence[Path]) -> int:
     """A quick count for progress bars: lines of JSON Lines files, one per other file."""
     total = 0
     for path in files:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
+        if path.suffix.lower() in JSONL_EXT:
             with path.open("rb") as handle:
                 total += sum(1 for line in handle if line.strip())
         else:

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from storylens.errors import StoreError
-from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, _utc
+from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query
 
 
 def _casefold(value: Any) -> str:
@@ -66,26 +66,7 @@ def find_stories(store: SQLiteStore, *, language: str | None = None, outlet: str
     ``since``/``until``: the story's publication span overlaps the range; ``q``: the words
     occur (case-insensitively) in the story's title or a member's title.
     """
-    where, having, params, having_params = [], [], [], []
-    if language:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
-        params.append(language.lower())
-    if outlet:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
-        params.append(outlet.casefold())
-    for word in (q or "").split():
-        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
-                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
-        params += [word.casefold()] * 2
-    if since:
-        having.append("MAX(a.published) >= ?")
-        having_params.append(_utc(since))
-    if until:
-        having.append("MIN(a.published) <= ?")
-        having_params.append(_utc(until))
-    sql = SQLiteStore._STORY_SQL.format(where="".join(f" AND {w}" for w in where),
-                                        having="HAVING " + " AND ".join(having) if having else "")
-    args = [*params, *having_params]
+    sql, args = story_query(language=language, outlet=outlet, since=since, until=until, q=q)
     with snapshot(store):
         total = store.conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
         rows = store.conn.execute(sql + " LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()

@@ -42,6 +42,37 @@ def _split(value: str) -> frozenset[str]:
     return frozenset(value.split(_SEP)) if value else frozenset()
 
 
+def story_query(*, language: str | None = None, outlet: str | None = None, since: datetime | None = None,
+                until: datetime | None = None, q: str | None = None) -> tuple[str, list]:
+    """The live-story query (most recently updated first) with its filters, and its parameters.
+
+    ``language``/``outlet``: a member article has it; ``since``/``until``: the story's
+    publication span overlaps the range; ``q``: each word occurs in the story's or a
+    member's title. ``outlet`` and ``q`` compare with the SQL function ``casefold``
+    (registered by ``store.queries.prepare``).
+    """
+    where, having, params, having_params = [], [], [], []
+    if language:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        params.append(language.lower())
+    if outlet:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
+        params.append(outlet.casefold())
+    for word in (q or "").split():
+        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
+                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
+        params += [word.casefold()] * 2
+    if since:
+        having.append("MAX(a.published) >= ?")
+        having_params.append(_utc(since))
+    if until:
+        having.append("MIN(a.published) <= ?")
+        having_params.append(_utc(until))
+    sql = SQLiteStore._STORY_SQL.format(where="".join(f" AND {w}" for w in where),
+                                        having="HAVING " + " AND ".join(having) if having else "")
+    return sql, [*params, *having_params]
+
+
 class SQLiteStore(Store):
     """``SQLiteStore(path)`` opens (and creates or migrates) a store for writing;
     ``SQLiteStore(path, readonly=True)`` opens an existing one for queries only."""
@@ -180,14 +211,7 @@ class SQLiteStore(Store):
 
     def stories(self, language: str | None = None, since: datetime | None = None,
                 limit: int | None = None, offset: int = 0) -> list[Story]:
-        where, having, params = "", "", []
-        if language:
-            where = "AND s.id IN (SELECT story_id FROM articles WHERE language = ?)"
-            params.append(language.lower())
-        if since:
-            having = "HAVING MAX(a.published) >= ?"
-            params.append(_utc(since))
-        sql = self._STORY_SQL.format(where=where, having=having)
+        sql, params = story_query(language=language, since=since)
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
