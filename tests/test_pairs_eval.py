@@ -10,6 +10,7 @@ import pytest
 from conftest import run_cli
 from storylens.errors import InputError
 from storylens.evaluate.pairs import read_pairs
+from storylens.match.learned import FAST_MODEL_PATH, MODEL_PATH, LearnedScorer
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +38,24 @@ def test_eval_pairs_json(sample: Path):
     assert data["pairs_per_second"] > 0
 
 
-def test_train_pairs_writes_a_loadable_model(sample: Path, tmp_path: Path):
+@pytest.mark.parametrize("fast", [False, True], ids=["with-e5", "fast"])
+def test_train_pairs_writes_a_loadable_model(sample: Path, tmp_path: Path, fast: bool):
     model = tmp_path / "model.joblib"
-    result = run_cli("train", "pairs", str(sample), "--out", str(model), "--folds", "2", "--json")
+    flags = ["--fast"] if fast else []
+    result = run_cli("train", "pairs", str(sample), "--out", str(model), "--folds", "2", "--json", *flags)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert model.exists() and data["model_bytes"] < 5_000_000
+    assert model.exists() and data["model_bytes"] < 5_000_000 and data["fast"] is fast
+    assert LearnedScorer.load(model).uses_deep_ is not fast
     again = run_cli("eval", "pairs", str(sample), "--model", str(model), "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["pearson"]["overall"] > 0.5  # it was trained on these pairs
+
+
+def test_shipped_models_load_and_stay_small():
+    for path, deep in ((MODEL_PATH, True), (FAST_MODEL_PATH, False)):
+        assert path.stat().st_size < 5_000_000
+        assert LearnedScorer.load(path).uses_deep_ is deep
 
 
 @pytest.mark.parametrize("mutate,message", [

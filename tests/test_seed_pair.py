@@ -14,6 +14,14 @@ def test_same_story(seed_comparison):
     assert set(seed_comparison["dimensions"]) == {"geography", "entities", "time", "narrative", "style", "tone"}
 
 
+def test_same_story_without_e5(seed_paths):
+    import storylens
+
+    fast = storylens.compare_files(str(seed_paths[0]), str(seed_paths[1]), fast=True)
+    assert fast.same_story is True
+    assert fast.features.e5_whole_cosine != fast.features.e5_whole_cosine  # NaN: e5 was not run
+
+
 def test_minister_spellings_are_one_entity(seed_comparison):
     shared = seed_comparison["entities"]["shared"]
     minister = [e for e in shared if any("Muallem" in v for v in e["variants"]) and any("Moualem" in v for v in e["variants"])]

@@ -227,6 +227,8 @@ def test_compare_objects_and_texts(server):
     assert as_text.status_code == 200
     assert as_text.json()["same_story"] is False
     assert as_text.json()["a"]["title"] == a["title"]
+    fast = server.post("/compare", json={"a": a, "b": b, "fast": True})
+    assert fast.status_code == 200 and fast.json()["same_story"] is True
 
 
 @pytest.mark.parametrize("body, field", [
@@ -234,6 +236,7 @@ def test_compare_objects_and_texts(server):
     ({"a": {"title": "no text"}, "b": "some text"}, "a.text"),
     ({"a": 3, "b": "text"}, "a"),
     (["a", "b"], "body"),
+    ({"a": "one text", "b": "another", "fast": "yes"}, "fast"),
 ])
 def test_compare_bad_input_is_named(server, body, field):
     answer = server.post("/compare", json=body)

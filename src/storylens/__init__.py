@@ -31,6 +31,6 @@ def analyze(article: Article) -> AnalyzedArticle:
     return _default_analyzer.analyze(article)
 
 
-def compare_files(path_a: str, path_b: str) -> Comparison:
+def compare_files(path_a: str, path_b: str, fast: bool = False) -> Comparison:
     """Read, analyse and compare two article files (``FILE`` or ``FILE#ID``)."""
-    return compare(analyze(read_article(path_a)), analyze(read_article(path_b)))
+    return compare(analyze(read_article(path_a)), analyze(read_article(path_b)), fast=fast)

@@ -13,6 +13,7 @@ _DAY_MONTH = regex.compile(rf"\b(?P<d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<m>{_MONTH})\.
 _MONTH_DAY = regex.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?(?:\s+(?P<y>(?:19|20)\d\d))?\b", regex.I)
 _ISO = regex.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 _YEAR = regex.compile(r"\b(?:19|20)\d\d\b")
+_DIGIT = regex.compile(r"\d")
 _WEEKDAY = regex.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", regex.I)
 _NUMBER = regex.compile(
     r"(?<![\w.,])(?P<n>\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])"
@@ -39,11 +40,16 @@ def _number_value(digits: str, mult: str | None) -> str:
     return f"{value:g}" if value < 1e15 else str(int(value))
 
 
-def extract_mentions(sentences: tuple[Sentence, ...]) -> tuple[Mention, ...]:
-    """Dates (YYYY-MM-DD, MM-DD, YYYY), weekdays and numbers of the content sentences."""
+def extract_mentions(sentences: tuple[Sentence, ...], weekdays: bool = True) -> tuple[Mention, ...]:
+    """Dates (YYYY-MM-DD, MM-DD, YYYY), weekdays (unless ``weekdays`` is false) and numbers
+    of the content sentences."""
     out: list[Mention] = []
     for sentence in sentences:
         text = sentence.text
+        if not _DIGIT.search(text):  # no date, year or number without a digit: weekdays only
+            for m in _WEEKDAY.finditer(text) if weekdays else ():
+                out.append(Mention(text=m.group(0), kind="weekday", value=WEEKDAYS[_key(m.group(0))]))
+            continue
         taken: list[tuple[int, int]] = []
         for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
             for m in pattern.finditer(text):
@@ -56,7 +62,7 @@ def extract_mentions(sentences: tuple[Sentence, ...]) -> tuple[Mention, ...]:
                 value = f"{m['y']}-{month:02d}-{day:02d}" if m["y"] else f"{month:02d}-{day:02d}"
                 out.append(Mention(text=m.group(0), kind="date", value=value))
                 taken.append((m.start(), m.end()))
-        for m in _WEEKDAY.finditer(text):
+        for m in _WEEKDAY.finditer(text) if weekdays else ():
             out.append(Mention(text=m.group(0), kind="weekday", value=WEEKDAYS[_key(m.group(0))]))
         for m in _YEAR.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 import regex
@@ -61,11 +62,15 @@ def name_keys(sentences: tuple[Sentence, ...], language: str) -> frozenset[str]:
     two characters or fewer are too common to mean anything and are dropped."""
     keys: set[str] = set()
     for surface, _ in capitalised_mentions(sentences, language):
-        words = [k for k in map(word_key, name_tokens(surface)) if len(k) > 2]
-        if words:
-            keys.add(" ".join(words))
-            keys.add(words[-1])
+        keys.update(_surface_keys(surface))
     return frozenset(keys)
+
+
+@lru_cache(maxsize=65536)
+def _surface_keys(surface: str) -> tuple[str, ...]:
+    """The whole-name key and the last word's key of one name (names recur: cached)."""
+    words = [k for k in map(word_key, name_tokens(surface)) if len(k) > 2]
+    return (" ".join(words), words[-1]) if words else ()
 
 
 def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
@@ -76,7 +81,7 @@ def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
         whole = f"{article.title}\n{article.text}"
         language = detect_language(whole, article.language)
         sentences = quick_sentences(whole)
-        numbers = frozenset(m.value for m in extract_mentions(sentences) if m.kind in MENTION_KINDS)
+        numbers = frozenset(m.value for m in extract_mentions(sentences, weekdays=False) if m.kind in MENTION_KINDS)
         out.append(StoryProfile(
             article_id=article.id, language=language, published=article.published, vector=vector,
             keys=name_keys(sentences, language), numbers=numbers, fingerprint=fingerprint(article.text),

@@ -37,11 +37,12 @@ def same_story_quality(pred_overall: np.ndarray, gold_overall: np.ndarray, cut: 
             "recall": round(tp / max(int(actual.sum()), 1), 4)}
 
 
-def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, float]:
+def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, folds: int = 5, seed: int = 0,
+                   deep: bool = True) -> tuple[np.ndarray, float]:
     """Out-of-fold predictions (grouped: an article never sits on both sides of a split)
     and the same-story threshold calibrated on them."""
     pred = np.zeros_like(Y)
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(X, Y, groups):
-        pred[test] = fit_scorer(X[train], Y[train], seed=seed).predict(X[test])
+        pred[test] = fit_scorer(X[train], Y[train], groups[train], seed=seed, deep=deep).predict(X[test])
     return pred, calibrate_threshold(pred[:, 0], Y[:, 0])

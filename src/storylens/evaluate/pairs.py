@@ -103,9 +103,16 @@ def analyze_pairs(
     return out
 
 
-def feature_matrix(analysed: list[tuple[AnalyzedArticle, AnalyzedArticle]]) -> np.ndarray:
-    """(n_pairs, n_features) from the matches of each analysed pair (scoring is left to the caller)."""
-    return np.vstack([match_pair(a, b).features.as_vector() for a, b in analysed])
+def feature_matrix(analysed: list[tuple[AnalyzedArticle, AnalyzedArticle]], deep: bool = True,
+                   progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """(n_pairs, n_features) from the matches of each analysed pair (scoring is left to the
+    caller); ``deep=False`` leaves the e5 features NaN."""
+    rows = []
+    for a, b in analysed:
+        rows.append(match_pair(a, b, deep=deep).features.as_vector())
+        if progress:
+            progress(1)
+    return np.vstack(rows)
 
 
 def gold_matrix(pairs: list[LabelledPair]) -> np.ndarray:

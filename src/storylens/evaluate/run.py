@@ -10,7 +10,7 @@ import numpy as np
 
 from storylens.evaluate.metrics import cross_validate, pearson_table, same_story_quality
 from storylens.evaluate.pairs import analyze_pairs, article_groups, feature_matrix, gold_matrix, read_pairs
-from storylens.match.learned import LearnedScorer, default_scorer, fit_scorer
+from storylens.match.learned import LearnedScorer, default_scorer, fit_scorer, uses_deep
 from storylens.match.scoring import Scorer
 
 Progress = Callable[[int], None]
@@ -21,16 +21,16 @@ def eval_pairs(path: str | Path, scorer: Scorer | None = None, progress: Progres
     """Score every pair of a labelled file and measure agreement with the gold scores."""
     pairs = read_pairs(path)
     if on_total:
-        on_total(len(pairs))
+        on_total(2 * len(pairs))  # analysis, then comparison
     scorer = scorer or default_scorer()
     start = time.perf_counter()
-    X = feature_matrix(analyze_pairs(pairs, progress=progress))
+    X = feature_matrix(analyze_pairs(pairs, progress=progress), deep=uses_deep(scorer), progress=progress)
     if isinstance(scorer, LearnedScorer):
         pred = scorer.predict(X)
     else:
         from storylens.match.features import PairFeatures
 
-        rows = [scorer.score(PairFeatures(*x)) for x in X]
+        rows = [scorer.score(PairFeatures.from_vector(x)) for x in X]
         pred = np.array([[r.overall, *r.dimensions.values()] for r in rows])
     elapsed = time.perf_counter() - start
     gold = gold_matrix(pairs)
@@ -43,18 +43,20 @@ def eval_pairs(path: str | Path, scorer: Scorer | None = None, progress: Progres
     return result
 
 
-def train_pairs(path: str | Path, out: str | Path, folds: int = 5, seed: int = 0,
+def train_pairs(path: str | Path, out: str | Path, folds: int = 5, seed: int = 0, fast: bool = False,
                 progress: Progress | None = None, on_total: Callable[[int], None] | None = None) -> dict:
-    """Cross-validate on the file, then fit on all of it and save the model to ``out``."""
+    """Cross-validate on the file, then fit on all of it and save the model to ``out``.
+    ``fast``: a scorer without e5 features (``compare --fast``)."""
     pairs = read_pairs(path)
     if on_total:
-        on_total(len(pairs))
-    X = feature_matrix(analyze_pairs(pairs, progress=progress))
+        on_total(2 * len(pairs))  # analysis, then comparison
+    X = feature_matrix(analyze_pairs(pairs, progress=progress), deep=not fast, progress=progress)
     Y = gold_matrix(pairs)
     languages = np.array([p.language_pair for p in pairs])
-    pred, cut = cross_validate(X, Y, article_groups(pairs), folds=folds, seed=seed)
-    model = fit_scorer(X, Y, threshold=cut, seed=seed)
+    groups = article_groups(pairs)
+    pred, cut = cross_validate(X, Y, groups, folds=folds, seed=seed, deep=not fast)
+    model = fit_scorer(X, Y, groups, threshold=cut, seed=seed, deep=not fast)
     saved = model.save(out)
-    return {"pairs": len(pairs), "folds": folds, "seed": seed, "model": str(saved),
+    return {"pairs": len(pairs), "folds": folds, "seed": seed, "fast": fast, "model": str(saved),
             "model_bytes": saved.stat().st_size, "cross_validated": pearson_table(pred, Y, languages),
             "same_story": same_story_quality(pred[:, 0], Y[:, 0], cut)}

@@ -1,9 +1,16 @@
 """A pair scorer learned from human judgements (SemEval-2022 Task 8).
 
-One gradient-boosted regressor per score (overall and the six dimensions) over
-``PairFeatures``; ``same_story`` is a threshold on the predicted overall, calibrated on
-cross-validated predictions. The trained model ships in ``storylens/models/`` and loads
-without network; ``storylens train pairs`` rebuilds it with a fixed seed.
+Overall, the score people agree on best and the one ``same_story`` rests on, comes from
+an average of three regressors over the scalar ``PairFeatures`` (extra trees, an RBF
+support-vector regressor and gradient boosting) plus one more input: a ridge regression
+on the element-wise product of the two articles' e5 vectors, a weighted cosine that
+learns which directions of the embedding matter for "same story". Its input for the
+training rows is predicted out of fold, so the average never sees a fitted answer.
+The six dimensions get one gradient-boosted regressor each. ``same_story`` is a
+threshold on predicted overall, calibrated on cross-validated predictions.
+
+The trained model ships in ``storylens/models/`` and loads without network;
+``storylens train pairs`` rebuilds it with a fixed seed.
 """
 
 from __future__ import annotations
@@ -15,15 +22,25 @@ from pathlib import Path
 import joblib
 import numpy as np
 import sklearn
-from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor, VotingRegressor
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVR
 
 from storylens.errors import ConfigError
-from storylens.match.features import PairFeatures
+from storylens.match.features import DEEP_PREFIXES, PairFeatures
 from storylens.match.scoring import DIMENSIONS, RuleScorer, Scorer, Scores
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "pair_scorer.joblib"
+FAST_MODEL_PATH = MODEL_PATH.with_name("pair_scorer_fast.joblib")  # without e5 features
 TARGETS = ("overall", *DIMENSIONS)
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+INNER_FOLDS = 5  # out-of-fold predictions of the product ridge for the training rows
+N_SCALAR = len(PairFeatures.names())
+# the scalar columns a scorer without e5 reads
+USE_COLUMNS = np.array([k for k, name in enumerate(PairFeatures.names()) if not name.startswith(DEEP_PREFIXES)])
 
 
 def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
@@ -34,18 +51,50 @@ def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
     )
 
 
+def _overall_model(seed: int, n_samples: int) -> VotingRegressor:
+    leaf = min(30, max(2, n_samples // 10))
+    return VotingRegressor([
+        ("trees", ExtraTreesRegressor(200, min_samples_leaf=5, max_features=0.7, random_state=seed)),
+        ("svr", make_pipeline(StandardScaler(), SVR(C=1.0, epsilon=0.2))),
+        ("boost", HistGradientBoostingRegressor(max_iter=300, learning_rate=0.03, max_leaf_nodes=7,
+                                                min_samples_leaf=leaf, l2_regularization=1.0, random_state=seed)),
+    ])
+
+
+def _ridge() -> RidgeCV:
+    return RidgeCV(alphas=np.logspace(-2, 3, 12))
+
+
+def _split(X: np.ndarray, deep: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(scalar features, e5 product) of rows of ``PairFeatures.as_vector()``; without
+    ``deep``, the scalars that need no e5."""
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    return (X[:, :N_SCALAR] if deep else X[:, USE_COLUMNS]), X[:, N_SCALAR:]
+
+
 @dataclass(frozen=True)
 class LearnedScorer:
     """Fitted state only (trailing ``_``); build with ``fit_scorer`` or ``load``."""
 
-    models_: tuple
+    models_: tuple  # overall (on scalars [+ product ridge]), then one per dimension (scalars)
+    product_model_: RidgeCV | None  # None: a scorer without e5 (``compare --fast``)
     same_story_max_overall_: float
     feature_names_: tuple[str, ...]
 
+    @property
+    def uses_deep_(self) -> bool:
+        return self.product_model_ is not None
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n, 7) scores in ``TARGETS`` order, clipped to the 1..4 scale."""
-        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        return np.clip(np.column_stack([m.predict(X) for m in self.models_]), 1.0, 4.0)
+        scalars, product = _split(X, self.uses_deep_)
+        if self.uses_deep_:
+            scalars_in = np.column_stack([scalars, self.product_model_.predict(product)])
+        else:
+            scalars_in = scalars
+        overall = self.models_[0].predict(scalars_in)
+        dims = [m.predict(scalars) for m in self.models_[1:]]
+        return np.clip(np.column_stack([overall, *dims]), 1.0, 4.0)
 
     def scores_from(self, row: np.ndarray) -> Scores:
         overall = float(row[0])
@@ -63,7 +112,8 @@ class LearnedScorer:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump({"format": FORMAT_VERSION, "sklearn": sklearn.__version__, "models": list(self.models_),
-                     "threshold": self.same_story_max_overall_, "features": list(self.feature_names_)},
+                     "product": self.product_model_, "threshold": self.same_story_max_overall_,
+                     "features": list(self.feature_names_)},
                     path, compress=3)
         return path
 
@@ -77,18 +127,41 @@ class LearnedScorer:
         except Exception as exc:
             raise ConfigError(f"{path}: not a storylens pair model ({type(exc).__name__})") from None
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
-            raise ConfigError(f"{path}: not a storylens pair model of format {FORMAT_VERSION}")
+            raise ConfigError(f"{path}: not a storylens pair model of format {FORMAT_VERSION}; "
+                              "retrain with `storylens train pairs`")
         if tuple(state["features"]) != tuple(PairFeatures.names()):
             raise ConfigError(f"{path}: trained on other features; retrain with `storylens train pairs`")
-        return cls(tuple(state["models"]), float(state["threshold"]), tuple(state["features"]))
+        return cls(tuple(state["models"]), state["product"], float(state["threshold"]), tuple(state["features"]))
 
 
-def fit_scorer(X: np.ndarray, Y: np.ndarray, threshold: float = 1.75, seed: int = 0) -> LearnedScorer:
-    """Fit one regressor per column of Y (``TARGETS`` order)."""
+def _product_out_of_fold(product: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int) -> np.ndarray:
+    """The product ridge's predictions for each training row from a ridge that did not see it."""
+    out = np.zeros(len(y))
+    folds = min(INNER_FOLDS, len(set(groups)))
+    if folds < 2:
+        return _ridge().fit(product, y).predict(product)
+    for train, test in GroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(product, y, groups):
+        out[test] = _ridge().fit(product[train], y[train]).predict(product[test])
+    return out
+
+
+def fit_scorer(X: np.ndarray, Y: np.ndarray, groups: np.ndarray | None = None, threshold: float = 1.75,
+               seed: int = 0, deep: bool = True) -> LearnedScorer:
+    """Fit the scorer on rows of ``PairFeatures.as_vector()`` and gold in ``TARGETS`` order;
+    ``groups`` keep pairs that share an article in one inner fold (default: each pair alone).
+    ``deep=False`` fits a scorer that reads no e5 feature (``compare --fast``)."""
     if len(X) != len(Y) or Y.shape[1] != len(TARGETS):
         raise ConfigError(f"need X rows == Y rows and {len(TARGETS)} targets, got {X.shape} and {Y.shape}")
-    models = tuple(_regressor(seed, len(X)).fit(X, Y[:, k]) for k in range(len(TARGETS)))
-    return LearnedScorer(models, float(threshold), tuple(PairFeatures.names()))
+    scalars, product = _split(X, deep)
+    groups = np.arange(len(X)) if groups is None else np.asarray(groups)
+    product_model = None
+    scalars_in = scalars
+    if deep:
+        scalars_in = np.column_stack([scalars, _product_out_of_fold(product, Y[:, 0], groups, seed)])
+        product_model = _ridge().fit(product, Y[:, 0])
+    overall = _overall_model(seed, len(X)).fit(scalars_in, Y[:, 0])
+    dims = tuple(_regressor(seed, len(X)).fit(scalars, Y[:, k]) for k in range(1, len(TARGETS)))
+    return LearnedScorer((overall, *dims), product_model, float(threshold), tuple(PairFeatures.names()))
 
 
 def decided(gold_overall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +185,14 @@ def calibrate_threshold(predicted_overall: np.ndarray, gold_overall: np.ndarray)
     return best
 
 
-@lru_cache(maxsize=1)
-def default_scorer() -> Scorer:
-    """The shipped learned scorer, or the rule scorer when no model file is installed."""
-    return LearnedScorer.load(MODEL_PATH) if MODEL_PATH.exists() else RuleScorer()
+@lru_cache(maxsize=2)
+def default_scorer(fast: bool = False) -> Scorer:
+    """The shipped learned scorer (``fast``: the one without e5), or the rule scorer when
+    no model file is installed."""
+    path = FAST_MODEL_PATH if fast else MODEL_PATH
+    return LearnedScorer.load(path) if path.exists() else RuleScorer()
+
+
+def uses_deep(scorer: Scorer) -> bool:
+    """Whether ``scorer`` reads the e5 features (the rule scorer does not)."""
+    return bool(getattr(scorer, "uses_deep_", False))

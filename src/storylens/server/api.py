@@ -46,7 +46,9 @@ _ARTICLES_BODY = _schema({"oneOf": [_ARTICLE, {"type": "array", "items": _ARTICL
                          "One article object or a list of them (at most 1,000).")
 _COMPARE_BODY = _schema({"type": "object", "required": ["a", "b"], "properties": {
     "a": {"oneOf": [_ARTICLE, {"type": "string", "description": "plain text; first line = title"}]},
-    "b": {"oneOf": [_ARTICLE, {"type": "string", "description": "plain text; first line = title"}]}}},
+    "b": {"oneOf": [_ARTICLE, {"type": "string", "description": "plain text; first line = title"}]},
+    "fast": {"type": "boolean", "default": False,
+             "description": "score without the e5 model: about 0.5 s faster, less close to people's judgements"}}},
     "Two articles, each a JSON article object or a plain text.")
 
 
@@ -135,4 +137,7 @@ async def post_compare(request: Request):
     for name in ("a", "b"):
         if name not in data:
             raise InputError("body", f"field {name!r} is missing: give an article object or a plain text")
-    return await run_in_threadpool(service(request).compare, data["a"], data["b"])
+    fast = data.get("fast", False)
+    if not isinstance(fast, bool):
+        raise InputError("body", f"field 'fast' must be true or false, got {fast!r}")
+    return await run_in_threadpool(service(request).compare, data["a"], data["b"], fast)

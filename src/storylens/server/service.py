@@ -332,13 +332,14 @@ class StoryService:
             with self._write_lock:
                 self._writer.save_analyses(new)
 
-    def compare(self, a: Any, b: Any) -> dict[str, Any]:
-        """Compare two articles given as JSON objects or plain texts: ``Comparison.to_dict()``."""
+    def compare(self, a: Any, b: Any, fast: bool = False) -> dict[str, Any]:
+        """Compare two articles given as JSON objects or plain texts: ``Comparison.to_dict()``;
+        ``fast``: without the e5 features (as ``storylens compare --fast``)."""
         first, second = compare_input(a, "a"), compare_input(b, "b")
         import storylens
 
         with self._analysis_lock:
-            return storylens.compare(storylens.analyze(first), storylens.analyze(second)).to_dict()
+            return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
 
 
 __all__ = ["Conflict", "ConfigError", "InputError", "NotFound", "StoryService", "TooSmall"]
