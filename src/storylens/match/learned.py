@@ -54,7 +54,7 @@ def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
 def _overall_model(seed: int, n_samples: int) -> VotingRegressor:
     leaf = min(30, max(2, n_samples // 10))
     return VotingRegressor([
-        ("trees", ExtraTreesRegressor(200, min_samples_leaf=5, max_features=0.7, random_state=seed)),
+        ("trees", ExtraTreesRegressor(100, min_samples_leaf=5, max_features=0.7, random_state=seed)),
         ("svr", make_pipeline(StandardScaler(), SVR(C=1.0, epsilon=0.2))),
         ("boost", HistGradientBoostingRegressor(max_iter=300, learning_rate=0.03, max_leaf_nodes=7,
                                                 min_samples_leaf=leaf, l2_regularization=1.0, random_state=seed)),
