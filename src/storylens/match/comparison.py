@@ -92,7 +92,7 @@ class Matches:
 
 def match_pair(a: AnalyzedArticle, b: AnalyzedArticle, deep: bool = True) -> Matches:
     """Align sentences and match entities and quotes of two analysed articles; no scoring.
-    ``deep``: also compute the e5 features (about 0.3 s per article not seen before)."""
+    ``deep``: also compute the e5 features (0.3-0.9 s per article not seen before)."""
     cross_lingual = a.language != b.language
     pairs = align_sentences(a.sentence_embeddings, b.sentence_embeddings)
     entities = match_entities(a.entities, b.entities)
