@@ -18,8 +18,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-import regex
 
+from storylens.analyze.sentences import quick_split
 from storylens.article import AnalyzedArticle
 
 DIM = 384
@@ -29,7 +29,6 @@ PASSAGE_CHARS = 250
 MAX_PASSAGES = 8  # the first and last four of a longer text
 CACHE = 256  # articles whose vectors are kept (a compare form reuses the last ones)
 
-_SENTENCE_END = regex.compile(r"(?<=[.!?…。！？])\s+|\n+")
 _lock = threading.Lock()
 _model = None
 _cache: OrderedDict[tuple[str, str], DeepVectors] = OrderedDict()
@@ -50,9 +49,7 @@ def passages(text: str, size: int = PASSAGE_CHARS, most: int = MAX_PASSAGES) -> 
     and last ``most // 2``."""
     out: list[str] = []
     current = ""
-    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
-        if not sentence:
-            continue
+    for sentence in quick_split(text):
         if current and len(current) + len(sentence) > size:
             out.append(current)
             current = sentence

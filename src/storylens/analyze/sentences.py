@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import regex
 import sentencex
 
 from storylens.article import Paragraph, Sentence
 from storylens.ingest.boilerplate import classify_paragraphs
 
 MAX_SENTENCE_CHARS = 1200  # longer runs (tables, lists without stops) are cut into pieces
+_SENTENCE_END = regex.compile(r"(?<=[.!?…。！？])\s+|\n+")
+
+
+def quick_split(text: str) -> list[str]:
+    """Sentences by end punctuation and line breaks: rougher than ``sentencex`` but several
+    times faster (the story profile and the e5 passages use it)."""
+    return [p for p in (piece.strip() for piece in _SENTENCE_END.split(text)) if p]
 
 
 def split_paragraphs(text: str, title: str = "") -> tuple[Paragraph, ...]:

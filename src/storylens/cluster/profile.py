@@ -14,19 +14,18 @@ from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
-import regex
 
 from storylens.analyze.embed import embed
 from storylens.analyze.entities import capitalised_mentions
 from storylens.analyze.language import detect_language
 from storylens.analyze.mentions import extract_mentions
 from storylens.analyze.names import name_tokens, word_key
+from storylens.analyze.sentences import quick_split
 from storylens.article import Article, Sentence
 from storylens.match.duplicates import Fingerprint, fingerprint
 
 LEAD_CHARS = 400  # title plus this much of the text make the retrieval vector
 MENTION_KINDS = ("date", "number")
-_SENTENCE_END = regex.compile(r"(?<=[.!?…。！？])\s+|\n+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,8 +51,7 @@ def lead_text(article: Article) -> str:
 
 def quick_sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences by end punctuation: rougher than ``sentencex`` but several times faster."""
-    pieces = [p.strip() for p in _SENTENCE_END.split(text)]
-    return tuple(Sentence(index=i, text=p, paragraph=0) for i, p in enumerate(p for p in pieces if p))
+    return tuple(Sentence(index=i, text=p, paragraph=0) for i, p in enumerate(quick_split(text)))
 
 
 def name_keys(sentences: tuple[Sentence, ...], language: str) -> frozenset[str]:
