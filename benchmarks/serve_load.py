@@ -19,10 +19,8 @@ import json
 import os
 import platform
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,17 +30,8 @@ import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "demo" / "articles.jsonl"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def demo_records() -> list[dict]:
-    return [json.loads(line) for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()]
+sys.path.insert(0, str(ROOT / "tests"))
+from serverproc import demo_records, running_server  # noqa: E402  the tests' server process
 
 
 def load_articles(n: int) -> list[dict]:
@@ -129,28 +118,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "load.db"
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if k != "STORYLENS_TOKEN"}
-        log = (Path(tmp) / "server.log").open("w")
-        proc = subprocess.Popen([sys.executable, "-m", "storylens.cli", "serve", "--db", str(db), "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            else:
-                raise SystemExit("server did not start")
+        with running_server(db) as base:
             assert httpx.post(base + "/articles", json=demo_records(), timeout=300).status_code == 200
             articles = load_articles(args.articles)
             result = asyncio.run(run(base, args.readers, articles, args.batch))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-            log.close()
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
             stored = {r[0] for r in conn.execute("SELECT id FROM articles WHERE id LIKE 'load-%'")}
     posted = {a["id"] for a in articles}
