@@ -24,7 +24,7 @@ import numpy as np
 from usearch.index import Index
 
 from storylens.analyze.embed import DIM
-from storylens.cluster.evidence import Candidate, JoinRule, TermFrequencies, story_evidence, timestamp
+from storylens.cluster.evidence import Candidate, Evidence, JoinRule, TermFrequencies, story_evidence, timestamp
 from storylens.cluster.profile import StoryProfile
 from storylens.match.duplicates import Duplicate, DuplicateIndex
 
@@ -168,6 +168,27 @@ class StoryClusterer:
         self._remember(profile, seq)
         return StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
                                merged=tuple(story_name(m) for m in merged))
+
+    def weigh(self, profile: StoryProfile) -> dict[str, Evidence]:
+        """The evidence for each candidate story of ``profile``, without placing it (used to
+        fit the ``JoinRule`` on gold-state replays: ``evaluate/join_rule.py``)."""
+        if not hasattr(self, "index_"):
+            self._init_state(0)
+        candidates, background = self._candidates(profile)
+        evidence = story_evidence(profile, candidates, background, self.terms_)
+        return {story_name(seq): e for seq, e in evidence.items()}
+
+    def is_copy(self, profile: StoryProfile) -> bool:
+        """True when ``profile`` is a wire copy or near-duplicate of an article already placed."""
+        return hasattr(self, "index_") and self.duplicates_.find(profile.fingerprint) is not None
+
+    def place_in(self, profile: StoryProfile, story_id: str) -> None:
+        """Put ``profile`` in the given story, whatever the evidence says (gold-state replays)."""
+        if not hasattr(self, "index_"):
+            self._init_state(0)
+        seq = int(story_id[1:])
+        self.seq_ = max(self.seq_, seq)
+        self._remember(profile, seq)
 
     def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
         """Place each profile in arrival order and return where each went."""
