@@ -54,6 +54,17 @@ def test_wire_copy_is_recorded_and_counted(demo_db):
     assert all(m.duplicate_of is None for m in detail.members if m.id != "harbor-fire-en-lakeshore")
 
 
+def test_a_wire_copy_in_the_same_batch_is_not_embedded_again():
+    from storylens.cluster.profile import profile_articles
+
+    profiles = {p.article_id: p for p in profile_articles(list(read_articles(DEMO)))}
+    copy, original = profiles["harbor-fire-en-lakeshore"], profiles["harbor-fire-en-cpa"]
+    assert copy.vector is original.vector  # the copy takes its original's vector
+    assert copy.fingerprint.to_bytes() != original.fingerprint.to_bytes()  # but keeps its own fingerprint
+    vectors = [p.vector for key, p in profiles.items() if key != "harbor-fire-en-lakeshore"]
+    assert len({v.tobytes() for v in vectors}) == len(vectors)  # everything else is embedded on its own
+
+
 def test_articles_in_other_languages_join_their_story(demo_db):
     with SQLiteStore(demo_db, readonly=True) as store:
         story_of = store.article_stories()

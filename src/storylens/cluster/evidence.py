@@ -74,30 +74,44 @@ class TermFrequencies:
         self.numbers_.update(profile.numbers)
         self.n_docs_ += 1
 
-    def weigher(self, df: Counter[str]):
-        """A function: term set -> {term: log((N+1)/(df+1))}, caching weights for one decision."""
-        n = self.n_docs_ + 1
-        cache: dict[str, float] = {}
-
-        def weights(terms: frozenset[str]) -> dict[str, float]:
-            out = {}
-            for t in terms:
-                w = cache.get(t)
-                if w is None:
-                    w = cache[t] = math.log(n / (df.get(t, 0) + 1))
-                out[t] = w
-            return out
-
-        return weights
+    def weigher(self, df: Counter[str]) -> IdfWeights:
+        """IDF weights log((N+1)/(df+1)) over ``df``, cached for one decision."""
+        return IdfWeights(df, self.n_docs_ + 1)
 
 
-def weighted_jaccard(mine: dict[str, float], theirs: frozenset[str], weights) -> float:
-    """Jaccard of two term sets, each term weighted (``mine`` comes with its weights)."""
+class IdfWeights:
+    """IDF weights of terms, computed once per term and decision (the counts do not move
+    while one article is weighed)."""
+
+    def __init__(self, df: Counter[str], n: int) -> None:
+        self.df, self.n = df, n
+        self.cache: dict[str, float] = {}
+
+    def weight(self, term: str) -> float:
+        w = self.cache.get(term)
+        if w is None:
+            w = self.cache[term] = math.log(self.n / (self.df.get(term, 0) + 1))
+        return w
+
+    def __call__(self, terms: frozenset[str]) -> dict[str, float]:
+        """{term: weight} of a term set."""
+        return {t: self.weight(t) for t in terms}
+
+    def total(self, terms: frozenset[str]) -> float:
+        """The summed weight of a term set."""
+        cache, weight = self.cache, self.weight
+        return sum(cache[t] if t in cache else weight(t) for t in terms)
+
+
+def weighted_jaccard(mine: dict[str, float], theirs: frozenset[str], weights: IdfWeights,
+                     mine_total: float | None = None) -> float:
+    """Jaccard of two term sets, each term weighted (``mine`` comes with its weights and,
+    optionally, their sum)."""
     shared = mine.keys() & theirs
     if not shared:
         return 0.0
     inter = sum(mine[t] for t in shared)
-    union = sum(mine.values()) + sum(weights(theirs).values()) - inter
+    union = (sum(mine.values()) if mine_total is None else mine_total) + weights.total(theirs) - inter
     return inter / union if union > 0 else 0.0
 
 
@@ -125,17 +139,22 @@ def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], back
     partial = {}
     name_weights, number_weights = terms.weigher(terms.names_), terms.weigher(terms.numbers_)
     names, numbers = name_weights(article.keys), number_weights(article.numbers)
+    names_total, numbers_total = sum(names.values()), sum(numbers.values())
     when = timestamp(article)
     for seq, c in candidates.items():
         cosines = c.member_vectors @ article.vector
-        nearest = [c.members[i] for i in np.argsort(-cosines)[:closest]]
-        centroid[seq] = float(c.vector_sum @ article.vector) / (float(np.linalg.norm(c.vector_sum)) + 1e-9)
-        gaps = np.abs(c.member_times - when)
-        days = float(np.nanmin(gaps)) / 86400 if not np.isnan(when) and not np.all(np.isnan(gaps)) else None
+        order = np.argsort(-cosines)[:closest]
+        nearest = [c.members[i] for i in order]
+        centroid[seq] = float(c.vector_sum @ article.vector) / (math.sqrt(float(c.vector_sum @ c.vector_sum)) + 1e-9)
+        days = None
+        if not math.isnan(when):
+            gaps = np.abs(c.member_times - when)
+            gaps = gaps[~np.isnan(gaps)]
+            days = float(gaps.min()) / 86400 if gaps.size else None
         partial[seq] = dict(
-            cosine_max=float(cosines.max()),
-            names=max(weighted_jaccard(names, m.keys, name_weights) for m in nearest),
-            numbers=max(weighted_jaccard(numbers, m.numbers, number_weights) for m in nearest),
+            cosine_max=float(cosines[order[0]]),
+            names=max(weighted_jaccard(names, m.keys, name_weights, names_total) for m in nearest),
+            numbers=max(weighted_jaccard(numbers, m.numbers, number_weights, numbers_total) for m in nearest),
             new_language=float(article.language not in c.languages),
             time=math.log1p(days) - NEUTRAL_LOG_DAYS if days is not None else 0.0,
         )

@@ -22,7 +22,7 @@ from storylens.analyze.mentions import extract_mentions
 from storylens.analyze.names import name_tokens, word_key
 from storylens.analyze.sentences import quick_split
 from storylens.article import Article, Sentence
-from storylens.match.duplicates import Fingerprint, fingerprint
+from storylens.match.duplicates import DuplicateIndex, Fingerprint, fingerprint
 
 LEAD_CHARS = 400  # title plus this much of the text make the retrieval vector
 MENTION_KINDS = ("date", "number")
@@ -71,17 +71,37 @@ def _surface_keys(surface: str) -> tuple[str, ...]:
     return (" ".join(words), words[-1]) if words else ()
 
 
+def copies_within(prints: Sequence[Fingerprint]) -> dict[int, int]:
+    """{i: j}: article i of a batch is an exact or near copy of the earlier article j
+    (the tests of ``match.duplicates``), so j's lead vector serves i too."""
+    index, source = DuplicateIndex(), {}
+    for i, fp in enumerate(prints):
+        found = index.find(fp)
+        if found is not None and found.kind in ("exact", "near"):
+            source[i] = source.get(int(found.of), int(found.of))
+        index.add(str(i), fp)
+    return source
+
+
 def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
-    """Profiles of a batch (one embedding call for the whole batch)."""
-    vectors = embed([lead_text(a) or a.id for a in articles])
+    """Profiles of a batch: one embedding call for the whole batch, skipping the articles
+    that copy an earlier one of the batch (wire copies; they take its vector)."""
+    prints = [fingerprint(a.text) for a in articles]
+    source = copies_within(prints)
+    fresh = [i for i in range(len(articles)) if i not in source]
+    embedded = embed([lead_text(articles[i]) or articles[i].id for i in fresh])
+    vectors: list[np.ndarray] = [None] * len(articles)  # type: ignore[list-item]
+    for i, vector in zip(fresh, embedded):
+        vectors[i] = vector
     out = []
-    for article, vector in zip(articles, vectors):
+    for i, article in enumerate(articles):
         whole = f"{article.title}\n{article.text}"
         language = detect_language(whole, article.language)
         sentences = quick_sentences(whole)
         numbers = frozenset(m.value for m in extract_mentions(sentences, weekdays=False) if m.kind in MENTION_KINDS)
         out.append(StoryProfile(
-            article_id=article.id, language=language, published=article.published, vector=vector,
-            keys=name_keys(sentences, language), numbers=numbers, fingerprint=fingerprint(article.text),
+            article_id=article.id, language=language, published=article.published,
+            vector=vectors[source.get(i, i)], keys=name_keys(sentences, language), numbers=numbers,
+            fingerprint=prints[i],
         ))
     return out
