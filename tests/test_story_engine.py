@@ -302,3 +302,16 @@ def test_a_folder_gives_its_article_files_only(tmp_path):
     for name in ("a.txt", "sub/b.html", "sub/c.jsonl", "README.md", "notes.pdf", ".hidden/d.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in article_files([tmp_path])] == ["a.txt", "sub/b.html", "sub/c.jsonl"]
+
+
+def test_the_join_rule_is_refitted_from_gold_state_replays():
+    from storylens.evaluate.join_rule import cluster_with, fit_rule, gold_replay, labelled_profiles
+
+    corpus = labelled_profiles(need(DATASETS / "meantime" / "articles.jsonl"), "meantime")
+    corpus = corpus.subset(set(sorted(set(corpus.gold))[:40]))  # 40 stories in four languages
+    rows, labels = gold_replay(corpus)
+    assert rows.shape == (len(labels), 7) and 0 < labels.sum() < len(labels)
+    rule = fit_rule([corpus])
+    cosine_max, gap, centroid_margin = rule.weights[:3]
+    assert cosine_max > 0 and centroid_margin > 0  # more similar means more likely the same story
+    assert bcubed(cluster_with(corpus, rule), list(corpus.gold))["bcubed_f1"] >= 0.9

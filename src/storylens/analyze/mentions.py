@@ -14,6 +14,7 @@ _MONTH_DAY = regex.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|
 _ISO = regex.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 _YEAR = regex.compile(r"\b(?:19|20)\d\d\b")
 _DIGIT = regex.compile(r"\d")
+_SEPARATOR = regex.compile(r"([,. ])")
 _WEEKDAY = regex.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", regex.I)
 _NUMBER = regex.compile(
     r"(?<![\w.,])(?P<n>\d{1,3}(?:[,. ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])"
@@ -29,7 +30,7 @@ def _key(word: str) -> str:
 
 def _number_value(digits: str, mult: str | None) -> str:
     """"1,000" and "1.000" -> 1000; "3.5" and "3,5" -> 3.5; "28 008.48" -> 28008.48."""
-    pieces = regex.split(r"([,. ])", digits)
+    pieces = [digits] if digits.isdigit() else _SEPARATOR.split(digits)
     groups, separators = pieces[0::2], pieces[1::2]
     if len(groups) > 1 and len(groups[-1]) != 3 and separators[-1] in ",.":
         value = float("".join(groups[:-1]) + "." + groups[-1])  # last separator is the decimal mark
