@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
 from storylens.cluster.assign import StoryClusterer, story_name
-from storylens.cluster.evidence import JoinRule
+from storylens.cluster.evidence import Evidence, JoinRule
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.evaluate.clusters import arrival_order, bcubed, read_labelled_articles
 
@@ -58,7 +58,7 @@ def gold_replay(corpus: LabelledProfiles) -> tuple[np.ndarray, np.ndarray]:
                 rows.append(evidence.as_vector())
                 labels.append(int(candidate == story))
         clusterer.place_in(profile, story)
-    return np.array(rows).reshape(-1, 7), np.array(labels)
+    return np.array(rows).reshape(-1, len(fields(Evidence))), np.array(labels)
 
 
 def fit_rule(corpora: Sequence[LabelledProfiles], c: float = 1.0) -> JoinRule:
