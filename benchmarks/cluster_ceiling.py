@@ -38,18 +38,18 @@ def best_threshold(similarity: np.ndarray, gold: list[str]) -> tuple[float, dict
 
 
 def name_similarity(profiles) -> np.ndarray:
-    df: dict[str, int] = defaultdict(int)
+    """The engine's IDF-weighted Jaccard of name keys, with IDF over the whole corpus."""
+    from storylens.cluster.evidence import TermFrequencies, weighted_jaccard
+
+    terms = TermFrequencies()
     for p in profiles:
-        for k in p.keys:
-            df[k] += 1
-    n = len(profiles)
-    idf = {k: np.log((n + 1) / (v + 1)) for k, v in df.items()}
-    out = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = profiles[i].keys, profiles[j].keys
-            union = sum(idf[k] for k in a | b)
-            out[i, j] = out[j, i] = sum(idf[k] for k in a & b) / union if union else 0.0
+        terms.add(p)
+    weights = terms.weigher(terms.names_)
+    mine = [weights(p.keys) for p in profiles]
+    out = np.eye(len(profiles))
+    for i in range(len(profiles)):
+        for j in range(i + 1, len(profiles)):
+            out[i, j] = out[j, i] = weighted_jaccard(mine[i], profiles[j].keys, weights)
     return out
 
 

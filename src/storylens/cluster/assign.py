@@ -75,6 +75,11 @@ class StoryClusterer:
         self.duplicates_ = DuplicateIndex()
         self.seq_ = last_seq
 
+    def _ensure_state(self) -> None:
+        """An empty state, on first use of a clusterer that was not restored."""
+        if not hasattr(self, "index_"):
+            self._init_state(0)
+
     def _remember(self, profile: StoryProfile, seq: int) -> None:
         position = len(self.profiles_)
         if position == len(self.vectors_):
@@ -172,28 +177,26 @@ class StoryClusterer:
     def weigh(self, profile: StoryProfile) -> dict[str, Evidence]:
         """The evidence for each candidate story of ``profile``, without placing it (used to
         fit the ``JoinRule`` on gold-state replays: ``evaluate/join_rule.py``)."""
-        if not hasattr(self, "index_"):
-            self._init_state(0)
+        self._ensure_state()
         candidates, background = self._candidates(profile)
         evidence = story_evidence(profile, candidates, background, self.terms_)
         return {story_name(seq): e for seq, e in evidence.items()}
 
     def is_copy(self, profile: StoryProfile) -> bool:
         """True when ``profile`` is a wire copy or near-duplicate of an article already placed."""
-        return hasattr(self, "index_") and self.duplicates_.find(profile.fingerprint) is not None
+        self._ensure_state()
+        return self.duplicates_.find(profile.fingerprint) is not None
 
     def place_in(self, profile: StoryProfile, story_id: str) -> None:
         """Put ``profile`` in the given story, whatever the evidence says (gold-state replays)."""
-        if not hasattr(self, "index_"):
-            self._init_state(0)
+        self._ensure_state()
         seq = int(story_id[1:])
         self.seq_ = max(self.seq_, seq)
         self._remember(profile, seq)
 
     def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
         """Place each profile in arrival order and return where each went."""
-        if not hasattr(self, "index_"):
-            self._init_state(0)
+        self._ensure_state()
         return [self._place(p) for p in profiles]
 
     def partial_fit(self, profiles: Sequence[StoryProfile]) -> StoryClusterer:
