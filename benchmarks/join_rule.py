@@ -12,13 +12,12 @@ fitted on the other alone.
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import fields
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT.parent / "shared" / "datasets"
-CORPORA = {"giveme5w1h": DATASETS / "giveme5w1h-news-cluster" / "articles.jsonl",
-           "meantime": DATASETS / "meantime" / "articles.jsonl"}
-FEATURES = ("cosine_max", "gap", "centroid_margin", "names", "numbers", "new_language", "time")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from clusters import CORPORA  # noqa: E402  (the same two corpora as benchmarks/clusters.py)
 
 
 def main() -> None:
@@ -26,7 +25,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    from storylens.cluster.evidence import JoinRule
+    from storylens.cluster.evidence import Evidence, JoinRule
     from storylens.evaluate.clusters import bcubed
     from storylens.evaluate.join_rule import cluster_with, cross_validate_rule, fit_rule, labelled_profiles
 
@@ -36,7 +35,8 @@ def main() -> None:
     corpora = [labelled_profiles(path, name) for name, path in CORPORA.items()]
     shipped, refitted = JoinRule(), fit_rule(corpora)
     print("| feature | shipped weight | refitted |\n|---|--:|--:|")
-    for name, a, b in zip(FEATURES + ("bias",), shipped.weights + (shipped.bias,), refitted.weights + (refitted.bias,)):
+    features = tuple(f.name for f in fields(Evidence))
+    for name, a, b in zip(features + ("bias",), shipped.weights + (shipped.bias,), refitted.weights + (refitted.bias,)):
         print(f"| {name} | {a:.3f} | {b:.3f} |")
 
     def f1(corpus, rule) -> str:

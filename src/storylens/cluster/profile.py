@@ -89,10 +89,7 @@ def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
     prints = [fingerprint(a.text) for a in articles]
     source = copies_within(prints)
     fresh = [i for i in range(len(articles)) if i not in source]
-    embedded = embed([lead_text(articles[i]) or articles[i].id for i in fresh])
-    vectors: list[np.ndarray] = [None] * len(articles)  # type: ignore[list-item]
-    for i, vector in zip(fresh, embedded):
-        vectors[i] = vector
+    vectors = dict(zip(fresh, embed([lead_text(articles[i]) or articles[i].id for i in fresh])))
     out = []
     for i, article in enumerate(articles):
         whole = f"{article.title}\n{article.text}"
