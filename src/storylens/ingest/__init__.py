@@ -1,4 +1,4 @@
-"""Articles in: plain text, HTML pages, JSON/JSONL records, RSS/Atom feeds and WARC archives
+"""Articles in: plain text, HTML pages, JSON/JSONL records, RSS/Atom feeds and WARC/ARC archives
 become ``Article`` objects.
 
 ``read_articles(path)`` yields every article in a file; ``read_article(spec)`` returns
@@ -13,10 +13,12 @@ from pathlib import Path
 
 from storylens.article import Article
 from storylens.errors import InputError
+from storylens.ingest.feeds import FEED_ROOTS, feed_bytes, read_feed, root_element
 from storylens.ingest.files import read_text, stream_lines
 from storylens.ingest.html import parse_html
 from storylens.ingest.records import parse_json, parse_jsonl
 from storylens.ingest.text import parse_text
+from storylens.ingest.warc import WarcArticles, is_warc
 
 __all__ = ["read_article", "read_articles", "parse_text", "parse_html", "detect_format"]
 
@@ -24,10 +26,12 @@ HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<\?xml[^>]*>\s*<html)", re.I)
+HTML_ROOTS = {"html", "head", "body", "article"}
 
 
 def detect_format(path: Path, raw: str) -> str:
-    """``html``, ``json``, ``jsonl`` or ``text``, by extension and then by content."""
+    """``html``, ``json``, ``jsonl``, ``feed``, ``opml``, ``xml`` (other markup) or
+    ``text``, by extension and then by content."""
     ext = path.suffix.lower()
     if ext in HTML_EXT:
         return "html"
@@ -35,9 +39,16 @@ def detect_format(path: Path, raw: str) -> str:
         return "jsonl"
     if ext in JSON_EXT:
         return "json"
-    head = raw.lstrip()[:2000]
+    head = raw.lstrip("\ufeff \t\r\n")[:2000]
     if _HTML_SNIFF.match(head):
         return "html"
+    root = root_element(raw)
+    if root is not None:
+        if root in FEED_ROOTS:
+            return "feed"
+        if root in HTML_ROOTS:
+            return "html"
+        return "opml" if root == "opml" else "xml"
     if head.startswith("{") and "\n{" in raw.strip():
         return "jsonl"
     if head.startswith(("{", "[")):
@@ -45,23 +56,48 @@ def detect_format(path: Path, raw: str) -> str:
     return "text"
 
 
-def read_articles(path: str | Path) -> Iterator[Article]:
-    """Yield the articles of one file, whatever its format."""
-    from storylens.ingest.feeds import looks_like_feed, read_feed
-    from storylens.ingest.warc import WarcArticles, is_warc
+def _counted(counts: dict[str, int], empty: str) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items()) if what != "articles") or empty
 
+
+def _feed_articles(raw: str, name: str) -> list[Article]:
+    feed = read_feed(feed_bytes(raw), name)
+    articles = list(feed.articles())  # linked pages are not fetched here
+    if not articles:
+        raise InputError(name, f"a feed with no entries to read ({_counted(feed.counts, 'it lists none')})")
+    return articles
+
+
+def _archive_articles(path: Path) -> Iterator[Article]:
+    archive = WarcArticles(path)
+    found = False
+    for article in archive:
+        found = True
+        yield article
+    if not found:
+        raise InputError(str(path), f"no HTML page with article text in the archive ({_counted(archive.counts, 'no records')})")
+
+
+def read_articles(path: str | Path) -> Iterator[Article]:
+    """Yield the articles of one file, whatever its format; ``InputError`` when it holds none."""
     path = Path(path)
     name, stem = str(path), path.stem
     if path.suffix.lower() in JSONL_EXT:  # streamed: a corpus file may be any size
         yield from parse_jsonl(stream_lines(path), name, stem)
         return
     if is_warc(path):  # streamed, record by record
-        yield from WarcArticles(path)
+        yield from _archive_articles(path)
         return
     raw = read_text(path)
     fmt = detect_format(path, raw)
-    if fmt != "html" and looks_like_feed(raw):  # RSS or Atom; linked pages are not fetched here
-        yield from read_feed(raw.encode("utf-8"), name).articles()
+    if fmt == "feed":
+        yield from _feed_articles(raw, name)
+    elif fmt == "opml":
+        raise InputError(name, "an OPML list of feeds, not articles; give it to `storylens ingest` by name to read its feeds")
+    elif fmt == "xml":
+        root = root_element(raw)
+        found = f"its first element is <{root}>" if root else "it holds only comments and declarations"
+        raise InputError(name, f"an XML document, not an RSS or Atom feed ({found})")
     elif fmt == "html":
         yield parse_html(raw, stem, name)
     elif fmt == "json":

@@ -30,14 +30,40 @@ from storylens.errors import InputError
 from storylens.ingest.clean import clean_line, clean_text
 
 SHORT_TEXT = 500  # characters: an entry with less text than this is a summary; its page holds the article
-FEED_SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S | re.I)
+# What may come before an XML document's first element: declarations, processing
+# instructions (``<?xml-stylesheet?>``), comments and a DOCTYPE with its internal subset.
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?(?:-->|$)|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S | re.I)
+_ELEMENT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+FEED_ROOTS = {"rss", "feed", "rdf"}
 
 PageFetcher = Callable[[str, str], "Article | None"]  # (url, article id) -> the page as an article, or None
 
 
+def root_element(head: str) -> str | None:
+    """The local name (lower case, namespace prefix dropped) of a markup document's first
+    element; ``""`` when the document is only a prolog (comments, declarations); None when
+    it does not start with markup at all."""
+    head = head.lstrip("\ufeff")[:20000]
+    prolog = _PROLOG.match(head)
+    end = prolog.end() if prolog else 0
+    if end == 0 and not head.lstrip().startswith("<"):
+        return None
+    element = _ELEMENT.match(head, end)
+    if element is not None:
+        return element.group(1).lower()
+    return "" if end >= len(head.rstrip()) else None
+
+
 def looks_like_feed(head: str) -> bool:
-    """True when a document starts like RSS, Atom or RSS 1.0 (RDF)."""
-    return bool(FEED_SNIFF.match(head[:4000]))
+    """True when a document starts like RSS, Atom or RSS 1.0 (RDF), whatever its prolog
+    (stylesheet, DOCTYPE, comments) or namespace prefix (``<r:rss>``)."""
+    return root_element(head) in FEED_ROOTS
+
+
+def feed_bytes(text: str) -> bytes:
+    """A decoded feed as UTF-8 bytes whose XML declaration says so, for feedparser."""
+    text = re.sub(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""", r'\1"utf-8"', text.lstrip("\ufeff"), count=1)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def html_to_text(value: str) -> str:
@@ -50,12 +76,14 @@ def html_to_text(value: str) -> str:
 
 
 def entry_key(entry: Any) -> str | None:
-    """What identifies an entry across reads: its id/guid, else its link, else its title."""
+    """What identifies an entry across reads: its id/guid, else its link, else its title,
+    else a hash of its text (an entry of a description only)."""
     for name in ("id", "link", "title"):
         value = (entry.get(name) or "").strip()
         if value:
             return value
-    return None
+    text = (entry.get("summary") or "").strip()
+    return "text:" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16] if text else None
 
 
 def article_id(key: str) -> str:
@@ -67,8 +95,20 @@ def _date(entry: Any) -> datetime | None:
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(name)
         if value:
-            return datetime(*value[:6], tzinfo=timezone.utc)
+            try:
+                return datetime(*value[:6], tzinfo=timezone.utc)
+            except (ValueError, OverflowError):  # a date feedparser parsed but no calendar has
+                continue
     return None
+
+
+def _entry_title(entry: Any) -> str:
+    """The entry's title as plain text: an HTML title (``type="html"``) loses its tags."""
+    title = entry.get("title") or ""
+    kind = (entry.get("title_detail") or {}).get("type") or ""
+    if "html" in kind:
+        return clean_line(html_to_text(title))
+    return clean_line(htmllib.unescape(title))
 
 
 def _entry_text(entry: Any) -> str:
@@ -119,7 +159,7 @@ class Feed:
     def _article(self, entry: Any, key: str, fetch_page: PageFetcher | None) -> Article | None:
         aid = article_id(key)
         link = (entry.get("link") or "").strip() or None
-        title = clean_line(htmllib.unescape(entry.get("title") or ""))
+        title = _entry_title(entry)
         text = _entry_text(entry)
         published = _date(entry)
         authors = tuple(a["name"].strip() for a in entry.get("authors") or [] if (a.get("name") or "").strip())

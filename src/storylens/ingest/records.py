@@ -31,7 +31,20 @@ def parse_date(value: Any, source: str, field: str = "published") -> datetime | 
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(source, f"field {field!r} is not an ISO 8601 date: {value[:40]!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    try:
+        parsed.astimezone(timezone.utc)  # what the store keeps; 9999-12-31T23:59-05:00 has no UTC form
+    except OverflowError:
+        raise InputError(source, f"field {field!r} is out of range once converted to UTC: {value[:40]!r}") from None
+    return parsed
+
+
+def _check_unicode(value: str, source: str, field: str) -> None:
+    """A JSON string may hold a lone surrogate (``"\\ud800"``), which no text encoding can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(source, f"field {field!r} holds a lone surrogate (an invalid \\uXXXX escape)") from None
 
 
 def article_from_record(obj: Any, source: str, default_id: str) -> Article:
@@ -45,6 +58,7 @@ def article_from_record(obj: Any, source: str, default_id: str) -> Article:
             continue
         if not isinstance(value, str):
             raise InputError(source, f"field {name!r} must be a string, got {type(value).__name__}")
+        _check_unicode(value, source, name)
     text = clean_text(str(record.get("text") or ""))
     if not text:
         raise InputError(source, "field 'text' is missing or empty")
@@ -53,6 +67,8 @@ def article_from_record(obj: Any, source: str, default_id: str) -> Article:
         authors = [authors]
     if not isinstance(authors, (list, tuple)) or not all(isinstance(a, str) for a in authors):
         raise InputError(source, "field 'authors' must be a list of strings")
+    for author in authors:
+        _check_unicode(author, source, "authors")
     language = record.get("language")
     return Article(
         id=str(record.get("id") or default_id),
@@ -73,6 +89,8 @@ def parse_json(raw: str, name: str, stem: str) -> Iterator[Article]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(name, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(name, "JSON nested too deeply; an article is one object of fields") from None
     items = data if isinstance(data, list) else [data]
     for i, obj in enumerate(items):
         src = name if len(items) == 1 else f"{name}[{i}]"
@@ -91,6 +109,8 @@ def json_lines(raw: str | Iterable[tuple[int, str]], name: str) -> Iterator[tupl
             yield lineno, src, json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(src, f"invalid JSON ({exc.msg}); is the line truncated?") from None
+        except RecursionError:
+            raise InputError(src, "JSON nested too deeply; an article is one object of fields") from None
 
 
 def parse_jsonl(raw: str | Iterable[tuple[int, str]], name: str, stem: str) -> Iterator[Article]:

@@ -1,7 +1,8 @@
-"""Web archives: WARC and WARC.gz files (warcio), read as a stream in constant memory.
+"""Web archives: WARC and ARC files, gzipped or not (warcio), read as a stream in constant
+memory. ARC records are read as WARC ones (warcio's ``arc2warc``).
 
 ``WarcArticles(path)`` iterates the archive record by record: each HTML ``response``
-with status 200 becomes an ``Article`` (main text via ``parse_html``; url from
+with status 200, and each HTML ``resource`` record, becomes an ``Article`` (main text via ``parse_html``; url from
 ``WARC-Target-URI``; date from the page, else ``WARC-Date``). Every other record is
 skipped and counted by reason in ``counts`` (requests, metadata, images, redirects,
 pages without article text, ...). Only one record's payload is in memory at a time.
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -30,7 +33,10 @@ from storylens.ingest.html import parse_html
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+ARCHIVE_MAGIC = (b"WARC/", b"filed")  # a WARC/1.x record; an ARC file's ``filedesc://`` header
+
+logging.getLogger("warcio").setLevel(logging.ERROR)  # it logs each URI it repairs
 
 
 def is_warc(path: str | Path) -> bool:
@@ -56,7 +62,7 @@ def _charset(content_type: str) -> str | None:
 
 
 def _starts_like_warc(handle) -> bool:
-    """Whether a file (gzipped or not) starts with a WARC record header; rewinds it."""
+    """Whether a file (gzipped or not) starts with a WARC or ARC record header; rewinds it."""
     magic = handle.read(2)
     handle.seek(0)
     try:
@@ -67,7 +73,14 @@ def _starts_like_warc(handle) -> bool:
     except (OSError, EOFError):
         first = b""
     handle.seek(0)
-    return first == b"WARC/"
+    return first in ARCHIVE_MAGIC
+
+
+class _QuietIterator(ArchiveIterator):
+    """warcio's iterator without its stderr notice of each record whose Content-Length
+    is off; they are counted in ``err_count`` instead."""
+
+    INC_RECORD = ""
 
 
 class WarcArticles:
@@ -83,29 +96,40 @@ class WarcArticles:
             raise InputError(name, "no such file")
         with self.path.open("rb") as handle:
             if not _starts_like_warc(handle):
-                raise InputError(name, "not a readable WARC file (it does not start with a WARC/1.x record)")
+                raise InputError(name, "not a readable WARC file (it does not start with a WARC/1.x or ARC record)")
             try:
-                for record in ArchiveIterator(handle):
+                records = _QuietIterator(handle, arc2warc=True)
+                for record in records:
                     article = self._article(record, name)
                     if article is not None:
                         self.counts["articles"] += 1
                         yield article
+                if records.err_count:
+                    self.counts["records with a wrong Content-Length"] += records.err_count
             except ArchiveLoadFailed as exc:
-                raise InputError(name, f"not a readable WARC file ({exc.msg})") from None
+                detail = " ".join(str(exc.msg or exc).split())[:160] or "a record header is broken"
+                raise InputError(name, f"not a readable WARC file ({detail})") from None
+            except (OSError, EOFError, ValueError, zlib.error) as exc:  # truncated or corrupt compression
+                raise InputError(name, f"not a readable WARC file ({exc.__class__.__name__}: {exc})") from None
 
     def _skip(self, reason: str) -> None:
         self.counts[reason] += 1
 
     def _article(self, record, name: str) -> Article | None:
-        if record.rec_type != "response":
+        if record.rec_type not in ("response", "resource"):
             return self._skip(f"{record.rec_type} records")
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-        if record.http_headers is None or not uri.startswith(("http://", "https://")):
-            return self._skip("non-HTTP responses")
-        status = record.http_headers.get_statuscode()
-        if status != "200":
-            return self._skip(f"HTTP {status} responses")
-        content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+        if not uri.startswith(("http://", "https://")):
+            return self._skip("non-HTTP records")
+        if record.rec_type == "resource":  # the page itself, with no HTTP headers
+            content_type = (record.rec_headers.get_header("Content-Type") or "").lower()
+        else:
+            if record.http_headers is None:
+                return self._skip("non-HTTP responses")
+            status = record.http_headers.get_statuscode()
+            if status != "200":
+                return self._skip(f"HTTP {status} responses" if status else "responses without an HTTP status")
+            content_type = (record.http_headers.get_header("Content-Type") or "").lower()
         if not content_type.startswith(HTML_TYPES):
             return self._skip("non-HTML responses")
         data = record.content_stream().read(MAX_PAGE_BYTES + 1)
