@@ -112,8 +112,13 @@ def ingest(
     fetch_pages: bool = typer.Option(True, "--fetch-pages/--no-fetch-pages",
                                      help="Fetch the linked page of a feed entry that carries only a short summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first file that cannot be read "
+                                                        "(default: report it at the end and go on)."),
 ) -> None:
-    """Add articles to the store and place them in stories. Re-runnable: nothing is added twice."""
+    """Add articles to the store and place them in stories. Re-runnable: nothing is added twice.
+
+    A file that cannot be read is reported at the end, one line each, and the rest are
+    read; the exit code is 0 when any article was read (2 when none was)."""
     from storylens.engine import StoryEngine, article_files, count_articles, default_workers
     from storylens.sources import needs_sources
     from storylens.store import open_store
@@ -125,17 +130,23 @@ def ingest(
     total = count_articles(files)
     with open_store(db) as store, StoryEngine(store, workers=workers or default_workers(total)) as engine:
         if total > 20 and not as_json:
-            report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress), "ingesting",
-                                   total=total)
+            report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress, strict=strict),
+                                   "ingesting", total=total)
         else:
-            report = engine.ingest(files)
+            report = engine.ingest(files, strict=strict)
         counts = store.counts()
     if as_json:
         _print_json({**report.to_dict(), "store": counts})
-        return
-    out.print(f"{report.read} read, {report.added} added ({report.copies} copies), {report.skipped} already stored; "
-              f"{report.stories_opened} new stories, {report.merges} merges; {report.per_second:.0f} articles/s. "
-              f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+    else:
+        out.print(f"{report.read} read, {report.added} added ({report.copies} copies), {report.skipped} already stored; "
+                  f"{report.stories_opened} new stories, {report.merges} merges; {report.per_second:.0f} articles/s. "
+                  f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+        if report.errors:
+            err.print(f"{len(report.errors)} not read:", markup=False)
+        for error in report.errors:
+            err.print(" ".join(str(error).split()), markup=False, soft_wrap=True)
+    if report.errors and not report.read:
+        sys.exit(2)
 
 
 def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages: bool, as_json: bool) -> None:

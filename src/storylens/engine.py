@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
@@ -22,13 +22,15 @@ from storylens.match.duplicates import Duplicate
 from storylens.store.base import Ingested, Store
 
 BATCH = 64
-ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}
+# Every suffix ``read_articles`` reads; a folder's other files are left alone.
+ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
+                    ".xml", ".rss", ".atom", ".rdf", ".opml", ".warc", ".warc.gz", ".arc", ".arc.gz")
 Progress = Callable[[int], None]
 
 
 @dataclass
 class IngestReport:
-    """What one ingest did."""
+    """What one ingest did; ``errors`` are the files (or records) that could not be read."""
 
     read: int = 0
     added: int = 0
@@ -37,13 +39,40 @@ class IngestReport:
     stories_opened: int = 0
     merges: int = 0
     seconds: float = 0.0
+    errors: list[InputError] = field(default_factory=list)
 
     @property
     def per_second(self) -> float:
         return self.read / self.seconds if self.seconds else 0.0
 
     def to_dict(self) -> dict:
-        return {**self.__dict__, "articles_per_second": round(self.per_second, 1)}
+        data = {k: v for k, v in self.__dict__.items() if k != "errors"}
+        return {**data, "articles_per_second": round(self.per_second, 1),
+                "errors": [{"source": e.source, "problem": e.problem} for e in self.errors]}
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, links resolved, is under ``root`` (already resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The article files under a folder, sorted; hidden files and links that lead out of
+    the folder are left out (a folder of downloads must not read ``/etc/passwd``)."""
+    root = folder.resolve()
+    found = []
+    for p in folder.rglob("*"):
+        if any(part.startswith(".") for part in p.relative_to(folder).parts):
+            continue
+        if not p.name.lower().endswith(ARTICLE_SUFFIXES) or not p.is_file():
+            continue
+        if p.is_symlink() and not _inside(p, root):
+            continue
+        found.append(p)
+    return sorted(found)
 
 
 def article_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -52,8 +81,7 @@ def article_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            out.extend(_folder_files(path))
         elif path.is_file():
             out.append(path)
         else:
@@ -198,10 +226,11 @@ class StoryEngine:
         plan = self.plan(batch, report)
         return self.commit(plan, profile_articles(plan.to_profile), report)
 
-    def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None) -> IngestReport:
+    def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None,
+                        report: IngestReport | None = None) -> IngestReport:
         """Add articles already read (the API and the benchmarks use this)."""
         self.start_run()
-        report = IngestReport()
+        report = report if report is not None else IngestReport()
         start = time.perf_counter()
         batches = _batches(iter(articles), self.batch_size)
         if self.workers > 1:
@@ -226,10 +255,24 @@ class StoryEngine:
         report.seconds = time.perf_counter() - start
         return report
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
-        """Read every article under ``paths`` into the store; ``progress(n)`` after each batch."""
-        files = article_files(paths)
-        return self.ingest_articles((article for path in files for article in read_articles(path)), progress)
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, strict: bool = False) -> IngestReport:
+        """Read every article under ``paths`` into the store; ``progress(n)`` after each batch.
+
+        A file that cannot be read is noted in ``report.errors`` and the rest go on (a file
+        that fails part-way keeps the articles read before the failure); ``strict`` raises
+        the first ``InputError`` instead."""
+        report = IngestReport()
+        return self.ingest_articles(_read_files(article_files(paths), report, strict), progress, report)
+
+
+def _read_files(files: Iterable[Path], report: IngestReport, strict: bool) -> Iterator[Article]:
+    for path in files:
+        try:
+            yield from read_articles(path)
+        except InputError as exc:
+            if strict:
+                raise
+            report.errors.append(exc)
 
 
 def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], dict[str, tuple[str, str, float]]]:
