@@ -22,7 +22,7 @@ from storylens.article import Article
 from storylens.engine import StoryEngine, article_files
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import read_articles
-from storylens.ingest.feeds import Feed, article_id, looks_like_feed, read_feed
+from storylens.ingest.feeds import Feed, article_id, feed_bytes, looks_like_feed, read_feed
 from storylens.ingest.fetch import Fetched, Fetcher, Validators, is_url
 from storylens.ingest.files import decode, read_bytes
 from storylens.ingest.html import parse_html
@@ -190,7 +190,8 @@ class Poller:
                 self._poll_page(fetched, result)
                 self.log.save(key, state, status)
                 return
-            feed = read_feed(fetched.body, location, fetched.content_type)
+            body = fetched.body if fetched.charset else feed_bytes(decode(fetched.body, location))
+            feed = read_feed(body, location, fetched.content_type)
         else:
             path = Path(location)
             key = path.resolve().as_uri()
@@ -199,7 +200,7 @@ class Poller:
                 result.not_modified = True
                 return
             status = 200
-            feed = read_feed(read_bytes(path), location)
+            feed = read_feed(feed_bytes(decode(read_bytes(path), location)), location)  # charset detected when undeclared
         if self._read_feed(feed, result):
             self.log.save(key, state, status)
 
