@@ -235,3 +235,30 @@ def test_bad_json_values_are_input_errors(tmp_path: Path, content: str, problem:
         with pytest.raises(InputError, match=problem) as caught:
             list(read_articles(path))
         assert caught.value.source.startswith(str(path))
+
+
+# -- every real file ----------------------------------------------------------------------
+
+MOJIBAKE = ("Ã©", "Ã¨", "Ã¶", "Ã¼", "Ã¤", "â€™", "â€œ", "Ð¸", "ã\x81", "\ufffd\ufffd")
+
+
+def test_every_real_file_ends_as_articles_or_one_error():
+    root = need(REAL)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".md", ".jsonl"))
+    assert len(files) > 1500
+    read, refused = 0, 0
+    for path in files:
+        try:
+            articles = list(read_articles(path))
+        except InputError as exc:
+            refused += 1
+            message = str(exc)
+            assert message.startswith(str(path)) and "\n" not in message, message
+            continue
+        assert articles, f"{path}: no articles and no error"
+        read += 1
+        for article in articles:
+            for value in (article.title, article.text):
+                assert not value.lstrip().startswith(("<?xml", "<!--")), f"{path}: raw markup {value[:60]!r}"
+                assert not any(m in value for m in MOJIBAKE), f"{path}: mojibake {value[:80]!r}"
+    assert read > 250 and refused > 1000
