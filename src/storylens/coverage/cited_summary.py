@@ -3,14 +3,15 @@
 Candidates are the content sentences in the report's language, outside wire copies (a copy
 repeats its original). Each sentence's ``support`` is the number of independent outlets
 whose sentences fall in its fact group (``facts.cluster_sentences``), so a sentence that
-many outlets report, in any language, ranks higher and cites every one of them. The
+many outlets report, in any language, ranks higher; it cites every article whose sentence
+in the group reports its claim (``claims.supports``: same specifics, not only a cosine). The
 ranking is walked in order and a second sentence of a fact already chosen is passed over,
 so no fact is told twice.
 """
 
 from __future__ import annotations
 
-from storylens.coverage.facts import SentenceGroups, citation
+from storylens.coverage.facts import SentenceGroups, checked_count, cited_members, citation
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import SummarySentence
 from storylens.coverage.summary import select_summary
@@ -38,10 +39,14 @@ def cited_summary(pool: StoryPool, sg: SentenceGroups, fact_ids: dict[int, str],
             continue
         told.add(g)
         k = pool.article_of[i]
-        cited = sorted(sg.groups[g], key=lambda j: pool.article_of[j])
+        cited = cited_members(pool, sg, i)
+        checked, supported = checked_count(pool, sg, i, cited)
+        support = len({pool.family[pool.article_of[j]] for j in cited})
         out.append(SummarySentence(text=pool.texts[i], article=pool.articles[k].id, outlet=pool.label(k),
-                                   sentence=pool.position[i], support=sg.support[g], fact=fact_ids.get(g),
-                                   citations=tuple(citation(pool, j) for j in cited)))
+                                   sentence=pool.position[i], support=support,
+                                   fact=fact_ids.get(g) if support >= 2 else None,
+                                   citations=tuple(citation(pool, j) for j in cited),
+                                   checked=checked, supported=supported))
         if len(out) == wanted:
             break
     return out

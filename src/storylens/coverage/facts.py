@@ -17,19 +17,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storylens.coverage.claims import VARIANT, compare_claims, shared_names, shared_quantities, supports, word_overlap
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import Citation, Fact, OutletAdds
 from storylens.match.align import ALIGN_THRESHOLD
 
+LINK_FLOOR = 0.45  # cosine below which no adjustment links two sentences
+WORD_WEIGHT, WORD_PIVOT = 0.4, 0.45  # same language: content-word Dice above the pivot raises the score
+CROSS_BONUS = 0.04  # across languages USE cosines of one statement run lower
+QUANTITY_BONUS, NAME_BONUS, MAX_SHARED = 0.05, 0.02, 3  # per shared quantity or date, per name word
 
-def cluster_sentences(vectors: np.ndarray, article_of: Sequence[int], threshold: float = ALIGN_THRESHOLD) -> list[list[int]]:
-    """Groups of sentence indexes (each sorted; singletons included), at most one per article."""
+
+def cluster_sentences(vectors: np.ndarray, article_of: Sequence[int], threshold: float = ALIGN_THRESHOLD,
+                      scores: np.ndarray | None = None) -> list[list[int]]:
+    """Groups of sentence indexes (each sorted; singletons included), at most one per article.
+
+    ``scores`` replaces the cosines of ``vectors`` (``link_scores``); a pair scored -1 or
+    below is never in one group."""
     n = len(article_of)
     if n == 0:
         return []
-    vectors = np.asarray(vectors, dtype=np.float32)
     owner = np.asarray(article_of)
-    sims = vectors @ vectors.T
+    if scores is None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        sims = vectors @ vectors.T
+    else:
+        sims = np.array(scores, dtype=np.float32)
     sims[owner[:, None] == owner[None, :]] = -1.0  # same article (and the diagonal): never linked
     rows, cols = np.nonzero(np.triu(sims >= threshold, k=1))
     order = np.argsort(-sims[rows, cols], kind="stable")
@@ -40,7 +53,8 @@ def cluster_sentences(vectors: np.ndarray, article_of: Sequence[int], threshold:
         gi, gj = group[rows[e]], group[cols[e]]
         if gi == gj or articles[gi] & articles[gj]:
             continue
-        if float(sims[np.ix_(members[gi], members[gj])].mean()) < threshold:
+        cross = sims[np.ix_(members[gi], members[gj])]
+        if float(cross.min()) <= -1.0 or float(cross.mean()) < threshold:
             continue
         keep, gone = (gi, gj) if len(members[gi]) >= len(members[gj]) else (gj, gi)
         for i in members[gone]:
@@ -57,17 +71,135 @@ class SentenceGroups:
     groups: tuple[tuple[int, ...], ...]
     group_of: tuple[int, ...]  # sentence -> group
     support: tuple[int, ...]  # group -> independent outlets carrying it
+    representative: tuple[int, ...] = ()  # group -> the sentence every member supports
+    proposed: tuple[tuple[int, ...], ...] = ()  # sentence -> its group before the claim check
+
+
+def link_scores(pool: StoryPool, threshold: float = ALIGN_THRESHOLD) -> np.ndarray:
+    """USE cosines of the pool's sentences, adjusted by what the sentences state.
+
+    Pairs at or above ``LINK_FLOOR``: in one language, ``WORD_WEIGHT * (dice - WORD_PIVOT)``
+    of their content words is added (a paraphrase shares words, a sentence on a neighbouring
+    topic does not); across languages, where cosines run lower, ``CROSS_BONUS`` plus
+    ``QUANTITY_BONUS`` for each shared quantity or date and ``NAME_BONUS`` for each shared
+    name word (up to ``MAX_SHARED`` of each).
+    Pairs of one article, and pairs whose quantities or dates disagree (``variant``), get -1:
+    never linked.
+    """
+    vectors = np.asarray(pool.vectors, dtype=np.float32)
+    sims = vectors @ vectors.T
+    owner = np.asarray(pool.article_of)
+    sims[owner[:, None] == owner[None, :]] = -1.0
+    if not pool.specifics:
+        return sims
+    language = [pool.articles[k].language for k in pool.article_of]
+    rows, cols = np.nonzero(np.triu(sims >= min(LINK_FLOOR, threshold), k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        a, b = pool.specifics[i], pool.specifics[j]
+        if compare_claims(a, b) == VARIANT:
+            score = -1.0
+        elif language[i] == language[j]:
+            score = float(sims[i, j]) + WORD_WEIGHT * (word_overlap(a, b) - WORD_PIVOT)
+        else:
+            score = (float(sims[i, j]) + CROSS_BONUS + QUANTITY_BONUS * min(shared_quantities(a, b), MAX_SHARED)
+                     + NAME_BONUS * min(shared_names(a, b), MAX_SHARED))
+        sims[i, j] = sims[j, i] = score
+    return sims
+
+
+def _refine(pool: StoryPool, members: list[int], out: list[tuple[list[int], int]]) -> None:
+    """Split a group into claim groups: the representative and the members that support it,
+    then the rest in the same way."""
+    while members:
+        rep = representative(pool, members)
+        keep = [i for i in members if i == rep or _supports(pool, i, rep)]
+        out.append((sorted(keep), rep))
+        members = [i for i in members if i not in keep]
+
+
+def _attach(pool: StoryPool, refined: list[tuple[list[int], int]], scores: np.ndarray,
+            threshold: float = ALIGN_THRESHOLD) -> list[tuple[list[int], int]]:
+    """Sentences left alone that link (``link_scores``) to a group's representative at or
+    above ``threshold`` and report its claim join that group, best link first, one per
+    article. Average linkage keeps out a sentence that states one of a long sentence's
+    claims in another language; the representative is what it is cited for."""
+    alone = {members[0] for members, _ in refined if len(members) == 1}
+    groups = [(list(m), rep) for m, rep in refined if len(m) > 1]
+    offers = []
+    for g, (members, rep) in enumerate(groups):
+        for i in alone:
+            if scores[i, rep] >= threshold:
+                offers.append((-float(scores[i, rep]), g, i))
+    taken: set[int] = set()
+    for _, g, i in sorted(offers):
+        members, rep = groups[g]
+        if i in taken or any(pool.article_of[j] == pool.article_of[i] for j in members):
+            continue
+        if any(scores[i, j] <= -1.0 for j in members) or not _supports(pool, i, rep):
+            continue
+        members.append(i)
+        taken.add(i)
+    return [(sorted(m), rep) for m, rep in groups] + [([i], i) for i in sorted(alone - taken)]
+
+
+def _supports(pool: StoryPool, cited: int, shown: int) -> bool:
+    if not pool.specifics:
+        return True
+    same = pool.articles[pool.article_of[cited]].language == pool.articles[pool.article_of[shown]].language
+    return supports(pool.specifics[cited], pool.specifics[shown], same)
 
 
 def group_sentences(pool: StoryPool) -> SentenceGroups:
-    groups = cluster_sentences(pool.vectors, pool.article_of)
+    """Sentences grouped by the claim they report (see ``link_scores`` and ``claims.supports``)."""
+    scores = link_scores(pool)
+    raw = cluster_sentences(pool.vectors, pool.article_of, scores=scores)
+    refined: list[tuple[list[int], int]] = []
+    proposed = [()] * len(pool.texts)
+    for members in raw:
+        for i in members:
+            proposed[i] = tuple(members)
+        _refine(pool, list(members), refined)
+    refined = _attach(pool, refined, scores)
+    refined.sort(key=lambda t: t[0][0])
     group_of = [0] * len(pool.texts)
-    support = []
-    for g, members in enumerate(groups):
+    support, reps = [], []
+    for g, (members, rep) in enumerate(refined):
         for i in members:
             group_of[i] = g
         support.append(len({pool.family[pool.article_of[i]] for i in members}))
-    return SentenceGroups(tuple(tuple(m) for m in groups), tuple(group_of), tuple(support))
+        reps.append(rep)
+    return SentenceGroups(tuple(tuple(m) for m, _ in refined), tuple(group_of), tuple(support), tuple(reps),
+                          tuple(proposed))
+
+
+def cited_members(pool: StoryPool, sg: SentenceGroups, shown: int) -> list[int]:
+    """The sentences of ``shown``'s group that report its claim (itself included), in article order."""
+    members = sg.groups[sg.group_of[shown]]
+    return sorted((i for i in members if i == shown or _supports(pool, i, shown)), key=lambda i: pool.article_of[i])
+
+
+def checked_count(pool: StoryPool, sg: SentenceGroups, shown: int, cited: Sequence[int]) -> tuple[int, int]:
+    """(citations the alignment proposed for ``shown``, those that report its claim), other
+    articles' sentences only."""
+    k = pool.article_of[shown]
+    proposed = {i for i in sg.proposed[shown] if pool.article_of[i] != k} if sg.proposed else set()
+    proposed |= set(variant_sentences(pool, sg, shown))
+    supported = {i for i in cited if pool.article_of[i] != k}
+    return len(proposed | supported), len(supported)
+
+
+def variant_sentences(pool: StoryPool, sg: SentenceGroups, shown: int, threshold: float = ALIGN_THRESHOLD) -> list[int]:
+    """Other articles' sentences aligned with ``shown`` (cosine at or above ``threshold``) that
+    state different quantities or dates: the same statement with other figures in it."""
+    if not pool.specifics:
+        return []
+    members = set(sg.groups[sg.group_of[shown]])
+    sims = pool.vectors @ pool.vectors[shown]
+    k = pool.article_of[shown]
+    found = [i for i in np.flatnonzero(sims >= threshold).tolist()
+             if pool.article_of[i] != k and i not in members
+             and compare_claims(pool.specifics[i], pool.specifics[shown]) == VARIANT]
+    return sorted(found, key=lambda i: (pool.article_of[i], i))
 
 
 def citation(pool: StoryPool, i: int) -> Citation:
@@ -78,13 +210,18 @@ def citation(pool: StoryPool, i: int) -> Citation:
 
 
 def representative(pool: StoryPool, members: Sequence[int]) -> int:
-    """The member closest to the group's centroid, among those in the report's language
-    and not in a copy when there are any (earliest article on a tie)."""
+    """The member that most members report the claim of, among those in the report's
+    language and not in a copy when there are any; then the one closest to the group's
+    centroid (earliest on a tie)."""
     preferred = [i for i in members if pool.articles[pool.article_of[i]].language == pool.language]
     originals = [i for i in (preferred or members) if not pool.is_copy(pool.article_of[i])]
     candidates = originals or preferred or list(members)
     centroid = pool.vectors[list(members)].mean(axis=0)
-    return max(candidates, key=lambda i: (float(pool.vectors[i] @ centroid), -i))
+
+    def backing(i: int) -> int:
+        return len({pool.family[pool.article_of[j]] for j in members if j == i or _supports(pool, j, i)})
+
+    return max(candidates, key=lambda i: (backing(i), round(float(pool.vectors[i] @ centroid), 6), -i))
 
 
 def shared_facts(pool: StoryPool, sg: SentenceGroups) -> tuple[list[Fact], dict[int, str]]:
@@ -94,13 +231,16 @@ def shared_facts(pool: StoryPool, sg: SentenceGroups) -> tuple[list[Fact], dict[
     shared.sort(key=lambda g: (-sg.support[g], min(pool.position[i] for i in sg.groups[g]), g))
     facts, ids = [], {}
     for n, g in enumerate(shared, start=1):
-        members = sg.groups[g]
-        rep = representative(pool, members)
+        rep = sg.representative[g] if sg.representative else representative(pool, sg.groups[g])
+        cited = cited_members(pool, sg, rep)
+        checked, supported = checked_count(pool, sg, rep, cited)
         ids[g] = f"F{n}"
-        facts.append(Fact(id=ids[g], support=sg.support[g], text=pool.texts[rep],
-                          language=pool.articles[pool.article_of[rep]].language,
+        facts.append(Fact(id=ids[g], support=len({pool.family[pool.article_of[i]] for i in cited}),
+                          text=pool.texts[rep], language=pool.articles[pool.article_of[rep]].language,
                           article=pool.articles[pool.article_of[rep]].id,
-                          citations=tuple(citation(pool, i) for i in sorted(members, key=lambda i: pool.article_of[i]))))
+                          citations=tuple(citation(pool, i) for i in cited),
+                          variants=tuple(citation(pool, i) for i in variant_sentences(pool, sg, rep)),
+                          checked=checked, supported=supported))
     return facts, ids
 
 

@@ -21,12 +21,10 @@ use either term.
 
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
-
 import regex
 from rapidfuzz import fuzz
 
+from storylens.coverage.claim_words import stop_words
 from storylens.coverage.facts import SentenceGroups
 from storylens.coverage.framing_terms import TERM_SETS
 from storylens.coverage.pool import StoryPool
@@ -37,16 +35,6 @@ MAX_WORDS = 3
 SAME_WORD = 75.0  # RapidFuzz ratio at or above which two terms are forms or spellings of one word
 MAX_CONTRASTS = 30
 SAME_WORDING = 0.5  # match.quotes.quote_similarity ratio of two sentences
-
-
-@lru_cache(maxsize=None)
-def stop_words(language: str) -> frozenset[str]:
-    """spaCy's stop words for ``language`` (empty when spaCy has none)."""
-    try:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-    except (ImportError, ValueError):
-        return frozenset()
-    return frozenset(w.lower() for w in module.STOP_WORDS)
 
 
 def _trim(words: list[str], stops: frozenset[str]) -> list[str]:

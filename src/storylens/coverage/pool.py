@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from storylens.article import AnalyzedArticle
+from storylens.coverage.claims import Specifics, article_specifics
 from storylens.coverage.records import Outlet
 from storylens.errors import ConfigError
 
@@ -46,6 +47,7 @@ class StoryPool:
     article_of: tuple[int, ...]  # sentence -> article position
     position: tuple[int, ...]  # sentence -> index within its article
     language: str  # the report's language
+    specifics: tuple[Specifics, ...] = ()  # sentence -> what it states (``coverage.claims``)
 
     @property
     def languages(self) -> list[str]:
@@ -109,8 +111,9 @@ def build_pool(analyzed: Sequence[AnalyzedArticle], language: str | None = None,
                               published=_iso(a.published), url=a.url, source=a.source, sentences=len(x.sentences),
                               copy_of=copy[0] if copy else None, copy_kind=copy[1] if copy else None,
                               copy_overlap=float(copy[2]) if copy else None))
-    texts, article_of, position, blocks = [], [], [], []
+    texts, article_of, position, blocks, specifics = [], [], [], [], []
     for k, x in enumerate(ordered):
+        specifics.extend(article_specifics(x))
         for s in x.sentences:
             texts.append(s.text)
             article_of.append(k)
@@ -118,5 +121,8 @@ def build_pool(analyzed: Sequence[AnalyzedArticle], language: str | None = None,
         if len(x.sentences):
             blocks.append(np.asarray(x.sentence_embeddings, dtype=np.float32).reshape(len(x.sentences), -1))
     vectors = np.vstack(blocks) if blocks else np.zeros((0, 512), dtype=np.float32)
+    # The store keeps vectors as float16: rounding fresh ones the same way makes a report
+    # from a fresh analysis and one from a stored analysis byte-identical.
+    vectors = vectors.astype(np.float16).astype(np.float32)
     return StoryPool(tuple(ordered), tuple(outlets), tuple(family), tuple(texts), vectors, tuple(article_of),
-                     tuple(position), story_language(ordered, language))
+                     tuple(position), story_language(ordered, language), tuple(specifics))

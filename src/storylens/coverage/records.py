@@ -58,11 +58,15 @@ class Fact:
     language: str
     article: str  # the representative sentence's article
     citations: tuple[Citation, ...]  # one sentence per carrying article, in article order
+    variants: tuple[Citation, ...] = ()  # aligned sentences stating other quantities or dates
+    checked: int = 0  # other articles' sentences the alignment proposed as citations
+    supported: int = 0  # of those, the ones that report the same claim (cited)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "support": self.support, "text": self.text, "language": self.language,
                 "article": self.article, "outlets": [c.article for c in self.citations],
-                "citations": [c.to_dict() for c in self.citations]}
+                "citations": [c.to_dict() for c in self.citations],
+                "variants": [c.to_dict() for c in self.variants]}
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class SummarySentence:
     support: int
     fact: str | None  # the id of its fact in ``facts``, or None when one outlet alone reports it
     citations: tuple[Citation, ...]
+    checked: int = 0  # other articles' sentences the alignment proposed as citations
+    supported: int = 0  # of those, the ones that report the same claim (cited)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "article": self.article, "outlet": self.outlet, "sentence": self.sentence,

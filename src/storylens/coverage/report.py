@@ -43,11 +43,22 @@ class Coverage:
     tones: tuple[Tone, ...]
     timeline: tuple[TimelineEntry, ...]
 
+    def citations_checked(self) -> dict[str, Any]:
+        """How many citations of the summary and the facts were checked against the claim
+        they are cited for (other outlets' sentences the alignment proposed), how many
+        report it (and are cited), and the share."""
+        items = (*self.summary, *self.facts)
+        checked = sum(x.checked for x in items)
+        supported = sum(x.supported for x in items)
+        return {"checked": checked, "supported": supported,
+                "precision": round(supported / checked, 3) if checked else None}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "language": self.language,
             "languages": list(self.languages),
+            "citations_checked": self.citations_checked(),
             "outlets": [o.to_dict() for o in self.outlets],
             "summary": [s.to_dict() for s in self.summary],
             "facts": [f.to_dict() for f in self.facts],
