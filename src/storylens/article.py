@@ -78,6 +78,7 @@ class Quote:
     sentence: int  # index of the content sentence where it starts
     speaker: str | None = None
     source: str | None = None  # wire or outlet credited: "Reuters", "TASS"
+    confidence: float | None = None  # of the speaker, 0..1; None when not measured (older stores)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,280 @@
+"""Who said a quotation: the attribution frame beside it, resolved to a person of the article.
+
+A quotation's **frame** is the text of its sentence outside the quotation marks: after it
+(``“...,” Smith said`` / ``„...“, sagte er`` / ``«...», a déclaré le ministre``) or before it
+(``Smith told reporters: “...”``). The frame gives a **subject**: a name, a pronoun, a
+description ("the Conservative MP") or, in languages that drop subjects, nothing
+(``“...”, dijo``). Each is resolved against the article's **timeline** of person mentions
+outside quotations:
+
+- a name to the article's person of that name (``Mr. Powers`` -> ``Bill Powers``);
+- a pronoun to the person of the nearest earlier sentence that mentions a person of a
+  compatible gender (genders come from titles, gendered nouns and the pronouns that follow
+  a person's name), searched left to right within a sentence, as readers do;
+- a definite description to the person the article links to that role ("Health Secretary
+  Jeremy Hunt", "Tri Rismaharini, the mayor of Surabaya"); else, when the sentence just
+  before names one person with no other role, to that person, with less confidence; an
+  indefinite or generic one ("a GE spokesman", "the man") to nobody;
+- a quotation that continues the previous paragraph's open quotation, or that follows a
+  quotation of the same paragraph with no other person named between them, to that speaker.
+
+Each attribution carries a confidence; below ``MIN_CONFIDENCE`` the speaker is ``None``.
+Per-language words live in ``speech_verbs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from storylens.analyze import speech_verbs as sv
+from storylens.analyze.lang_data import NOT_NAMES
+from storylens.analyze.names import same_person
+
+MIN_CONFIDENCE = 0.5
+PRONOUN_SENTENCES = 6  # how many sentences back a pronoun's antecedent may be
+
+_WORD = r"[\p{L}\p{M}'’.\-]+"
+_CAPWORD = r"(?:\p{Lu}[\p{L}\p{M}'’\-]*\.?|\p{Lu}\.)"
+_PARTICLE = r"(?:al|el|ad|as|de|del|della|der|den|di|da|dos|du|la|le|van|von|ter|zu|bin|ibn|y)"
+_NAME_RUN = rf"{_CAPWORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAPWORD}){{0,4}}"
+_VERBS = regex.compile(r"(?<![\p{L}\-])(?:" + "|".join(regex.escape(v) for v in sv.all_verbs()) + r")(?![\p{L}\-])")
+_FR_INVERSION = regex.compile(
+    r"(?<![\p{L}])(?:a-t-(?P<p1>il|elle)\s+[\p{Ll}éèêâîôû]+|[\p{Ll}éèêâîôû]+-t?-?(?P<p2>il|elle))(?![\p{L}])")
+_ACCORDING = regex.compile(r"^(?:" + "|".join(sv.ACCORDING_TO.values()) + r")(?![\p{L}])\s*", regex.I)
+_STOP = regex.compile(r"[.!?]+[\"”»’“]?\s+(?=[\p{Lu}\"“„«»‹(])")
+_ABBREVIATIONS = frozenset("mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr sra no mt ft vs u.s m mme sig capt cpl"
+                           " maj adm supt insp det".split())
+_PARENTHESES = regex.compile(r"\s*\([^()]{0,40}\)")
+_PRO_DROP = frozenset(v for lang in ("es", "it", "pt") for v in sv._split_forms(sv.SAY_VERBS[lang]))
+_PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos à la".split())
+
+
+@dataclass
+class Person:
+    """A person (or organisation) of the article, as mentions and attribution reveal it."""
+
+    name: str
+    keys: set[str] = field(default_factory=set)
+    genders: dict[str, float] = field(default_factory=dict)
+    roles: set[str] = field(default_factory=set)
+    named_person: bool = True  # False for organisations and for names of unknown type
+
+    @property
+    def gender(self) -> str | None:
+        if not self.genders:
+            return None
+        best = max(self.genders, key=self.genders.get)
+        other = sum(v for g, v in self.genders.items() if g != best)
+        return best if self.genders[best] > other else None
+
+    def vote(self, gender: str | None, weight: float) -> None:
+        if gender:
+            self.genders[gender] = self.genders.get(gender, 0.0) + weight
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a frame says about the speaker, before resolution."""
+
+    kind: str  # name | pronoun | description | implicit
+    text: str = ""
+    gender: str | None = None
+    definite: bool = True
+    head: str = ""
+    position: int = 0  # offset in the paragraph
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None
+    confidence: float
+
+
+def sentence_starts(masked: str) -> list[int]:
+    """Offsets where sentences start in a paragraph whose quotations are masked."""
+    starts = [0]
+    for match in _STOP.finditer(masked):
+        before = masked[: match.start()].split()
+        last = before[-1].lower().strip("(\"“") if before else ""
+        if masked[match.start()] == "." and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+            continue
+        starts.append(match.end())
+    return starts
+
+
+def find_verbs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, verb) of the verbs of saying in ``text``, in order."""
+    found = [(m.start(), m.end(), m.group(0)) for m in _VERBS.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0)) for m in _FR_INVERSION.finditer(text) if _is_fr_speech(m.group(0))]
+    return sorted(found)
+
+
+def _is_fr_speech(form: str) -> bool:
+    base = regex.sub(r"^a-t-(il|elle)\s+|-t?-?(il|elle)$", "", form)
+    return any(f"a {base}" == v or base == v for v in sv._split_forms(sv.SAY_VERBS["fr"]))
+
+
+def _is_name_run(words: list[str], known: set[str]) -> bool:
+    core = [w for w in words if w.lower().strip(".") not in sv.TITLES and w.lower() not in NOT_NAMES]
+    if not core:
+        return False
+    if " ".join(core) in known or any(w.strip(".,") in known for w in core):
+        return True
+    return all(w[:1].isupper() for w in core) and not any(w.lower() in sv.NOT_SPEAKERS for w in core)
+
+
+def _is_description(run: list[str], known: set[str]) -> bool:
+    """A capitalised run that ends in a role or institution noun ("Conservative MP",
+    "Health Secretary", "Scottish Government") describes; a name ends in a name."""
+    last = run[-1].strip(".,")
+    return last not in known and " ".join(run) not in known and (
+        last.lower() in sv.ROLES or last.lower() in sv.INSTITUTIONS or last.lower() in sv.GENERIC_ROLES)
+
+
+def _title_gender(words: list[str]) -> tuple[list[str], str | None, bool]:
+    """Drop leading titles of address; (rest, gender they show, whether any was dropped)."""
+    gender, dropped = None, False
+    while len(words) > 1 and words[0].lower() in sv.TITLES:
+        gender = gender or sv.TITLES[words[0].lower()]
+        words, dropped = words[1:], True
+    return words, gender, dropped
+
+
+def _pronoun(word: str, position: int) -> Subject | None:
+    is_pronoun, gender = sv.pronoun_gender(word.strip(",.;:"))
+    return Subject("pronoun", word, gender, position=position) if is_pronoun else None
+
+
+def _description(words: list[str], position: int) -> Subject | None:
+    """A description such as "the Conservative MP", "der Minister", "a GE spokesman"."""
+    if not words:
+        return None
+    lowered = [w.lower().strip(",.;:") for w in words]
+    head_index = max((i for i, w in enumerate(lowered) if w in sv.ROLES or w in sv.INSTITUTIONS or w in sv.GENERIC_ROLES),
+                     default=None)
+    if head_index is None:
+        return None
+    det_index = max((i for i, w in enumerate(lowered[: head_index + 1]) if w in sv.DEFINITE or w in sv.INDEFINITE),
+                    default=None)
+    start = det_index if det_index is not None else 0
+    phrase = words[start:]
+    definite = det_index is None or lowered[det_index] in sv.DEFINITE
+    head = lowered[head_index]
+    return Subject("description", " ".join(w.strip(",") for w in phrase), sv.GENDERED_NOUNS.get(head),
+                   definite=definite, head=head, position=position)
+
+
+def subject_before_verb(left: str, offset: int, known: set[str]) -> Subject | None:
+    """The speaker phrase that ends where a verb of saying starts (``left`` ends before it)."""
+    stripped = _PARENTHESES.sub(lambda m: " " * len(m.group(0)), left).rstrip()
+    if not stripped:
+        return None
+    # "Erik van Sebille, a physical oceanographer at ..., told" / "said Yearout, 51, co-owner"
+    apposition = regex.match(rf"^\s*(?P<name>{_NAME_RUN})\s*,\s*(?P<desc>[^,;:]+?)(?:,\s*)?$", stripped)
+    if apposition and _is_name_run(apposition.group("name").split(), known):
+        desc = apposition.group("desc").split()
+        if desc and (desc[0].lower() in sv.INDEFINITE or desc[0].lower() in sv.DEFINITE or desc[0][:1].isdigit()
+                     or desc[0][:1].islower()):
+            return Subject("name", apposition.group("name"), position=offset + apposition.start("name"))
+    words = stripped.split()
+    pronoun = _pronoun(words[-1], offset + len(stripped) - len(words[-1]))
+    if pronoun:
+        return pronoun
+    run = []
+    for word in reversed(words):
+        bare = word.rstrip(",")
+        if word != bare and run:
+            break
+        if bare[:1].isupper() or (run and bare.lower() in sv.TITLES) or (run and regex.fullmatch(_PARTICLE, bare)):
+            run.insert(0, bare)
+        else:
+            break
+    while run and regex.fullmatch(_PARTICLE, run[0]):
+        run = run[1:]
+    if run and _is_name_run(run, known) and not _is_description(run, known):
+        return Subject("name", " ".join(run), position=offset + stripped.rfind(run[0]))
+    tail = words[-7:]
+    return _description(tail, offset + len(stripped) - len(" ".join(tail)))
+
+
+def subject_after_verb(right: str, offset: int, known: set[str]) -> Subject | None:
+    """The speaker phrase right after an inverted verb of saying: "said X", "sagte der Minister"."""
+    words = right.split()
+    if not words:
+        return None
+    lead = len(right) - len(right.lstrip())
+    pronoun = _pronoun(words[0], offset + lead)
+    if pronoun:
+        return pronoun
+    if words[0].lower() in _PREPOSITIONS:
+        return None
+    run = []
+    for word in words[:6]:
+        bare = word.rstrip(",.;:")
+        if bare[:1].isupper() or (run and regex.fullmatch(_PARTICLE, bare)):
+            run.append(bare)
+            if bare != word:
+                break
+        else:
+            break
+    rest, _, _ = _title_gender(run) if run else ([], None, False)
+    if run and _is_name_run(rest, known) and not _is_description(rest, known):
+        return Subject("name", " ".join(run), position=offset + lead)
+    head = []
+    for word in words[:7]:
+        head.append(word)
+        if word.lower().strip(",.;:") in sv.ROLES | sv.INSTITUTIONS | sv.GENERIC_ROLES or word.endswith((",", ".")):
+            break
+    return _description(head, offset + lead)
+
+
+def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:
+    """The subject named in the frame after a quotation."""
+    lead = regex.match(r"^[\s,;:–—\-]*", after).end()
+    text = after[lead:]
+    if not text or len(text.split()) > 40:
+        return None
+    according = _ACCORDING.match(text)
+    if according:
+        return subject_after_verb(text[according.end():], offset + lead + according.end(), known)
+    verbs = find_verbs(text)
+    if not verbs:
+        return None
+    start, end, verb = verbs[0]
+    inversion = regex.search(r"-t?-?(il|elle)$", verb)
+    if inversion:
+        return Subject("pronoun", inversion.group(1), "m" if inversion.group(1) == "il" else "f", position=offset + lead)
+    if start == 0:  # inverted: "said Anne Gonzales", "sagte er", "dijo el ministro"
+        if verb in sv.ADDRESS_VERBS:
+            return None
+        subject = subject_after_verb(text[end:], offset + lead + end, known)
+        if subject is None and verb in _PRO_DROP:
+            return Subject("implicit", position=offset + lead)
+        return subject
+    if len(text[:start].split()) > 20:
+        return None
+    return subject_before_verb(text[:start], offset + lead, known)
+
+
+def parse_before(before: str, offset: int, known: set[str]) -> Subject | None:
+    """The subject named in the frame before a quotation: "Judge Ford said:", "Er sagte:"."""
+    verbs = find_verbs(before)
+    for start, end, verb in reversed(verbs):
+        tail = before[end:]
+        if len(tail.split()) > 10 or regex.search(r"[.!?]\s", tail):
+            continue
+        inversion = regex.search(r"-t?-?(il|elle)$", verb)
+        if inversion:
+            return Subject("pronoun", inversion.group(1), "m" if inversion.group(1) == "il" else "f", position=offset + start)
+        left = before[:start]
+        clause = max(left.rfind("; "), left.rfind(": "))
+        left_start = clause + 2 if clause >= 0 else 0
+        subject = subject_before_verb(left[left_start:], offset + left_start, known)
+        if subject is None and tail.strip() == "" or subject is None and verb in _PRO_DROP:
+            subject = subject_after_verb(tail, offset + end, known) if verb not in sv.ADDRESS_VERBS else None
+        if subject is None and verb in _PRO_DROP:
+            return Subject("implicit", position=offset + start)
+        return subject
+    return None
