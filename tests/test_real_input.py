@@ -262,3 +262,63 @@ def test_every_real_file_ends_as_articles_or_one_error():
                 assert not value.lstrip().startswith(("<?xml", "<!--")), f"{path}: raw markup {value[:60]!r}"
                 assert not any(m in value for m in MOJIBAKE), f"{path}: mojibake {value[:80]!r}"
     assert read > 250 and refused > 1000
+
+
+# -- 7. page metadata ---------------------------------------------------------------------
+
+def _page(name: str):
+    return read_article(need(REAL / "pages" / name))
+
+
+def test_title_loses_the_site_suffix():
+    assert _page("html/japantimes.co.jp.surgical.html").title == "Losing face: 6,000 surgical masks stolen from Kobe hospital"
+    assert _page("np/telegraph.co.uk1.html").title == "AirAsia plane found in Java Sea: latest"
+    # a colon is not a site separator: the title's own second half stays
+    assert _page("np/syracuse.com2.html").title.startswith("Echoes of the Past : The Hotel Syracuse")
+
+
+def test_og_title_replaces_a_junk_page_title():
+    assert _page("html/telegraph.co.uk.plumber.html").title == "Plumber jailed after boiler killed millionaire's daughter"
+
+
+@pytest.mark.parametrize("name, outlet", [
+    ("html/handelsblatt.com.grenzschliessungen.html", "Handelsblatt"), ("html/pl.umowa.html", "Wpolityce"),
+    ("np/reuters.com1.html", "Reuters"), ("np/reuters.com3.html", "Reuters"),
+    ("np/cleveland.com1.html", "cleveland.com"), ("html/bbc.com.52241221.html", "BBC News"),
+])
+def test_outlet_named_by_its_site(name: str, outlet: str):
+    assert _page(name).outlet == outlet
+
+
+def test_date_from_the_url_when_the_page_gives_only_a_year():
+    article = _page("np/arabic_article.html")  # its metadata says 2013; its URL /2013/middle_east/8/3/
+    assert article.published is not None and article.published.date().isoformat() == "2013-08-03"
+    assert _page("html/bbc.com.52241221.html").published.date().isoformat() == "2020-04-10"  # kept
+
+
+# -- 8. pages that are not articles ----------------------------------------------------------
+
+@pytest.mark.parametrize("name, reason", [
+    ("np/fool.com2.html", "error page"), ("np/details.com1.html", "error page"),
+    ("np/cnn_main_site.html", "home page"), ("np/yahoo_main_site.html", "home page"),
+])
+def test_error_and_home_pages_are_skipped_with_the_reason(name: str, reason: str):
+    path = need(REAL / "pages" / name)
+    with pytest.raises(InputError, match=reason) as caught:
+        read_article(path)
+    assert caught.value.source == str(path)
+
+
+def test_no_labelled_news_page_is_skipped():
+    """Conservative by design: of the labelled pages, every ``news`` page is read; the
+    ``not_news`` ones caught are error pages and home pages (4 of 56 today)."""
+    pages = need(REAL / "pages")
+    labels = [json.loads(line) for line in (pages / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    skipped_news, caught = [], []
+    for label in labels:
+        try:
+            read_article(pages / label["file"])
+        except InputError:
+            (skipped_news if label["kind"] == "news" else caught).append(label["file"])
+    assert skipped_news == []
+    assert len(caught) >= 4
