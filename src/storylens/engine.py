@@ -18,6 +18,7 @@ from storylens.cluster.assign import StoryAssignment, StoryClusterer
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.errors import InputError
 from storylens.ingest import JSONL_EXT, read_articles
+from storylens.ingest.dateline import with_dateline
 from storylens.match.duplicates import Duplicate
 from storylens.store.base import Ingested, Store
 
@@ -168,8 +169,10 @@ class StoryEngine:
 
     def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
         """The checks that need no analysis: repeated ids, stored articles, exact copies.
-        ``plan.to_profile`` are the articles to profile (here or in a worker) for ``commit``."""
+        ``plan.to_profile`` are the articles to profile (here or in a worker) for ``commit``.
+        An undated article takes the date of its dateline, if it has one."""
         report.read += len(batch)
+        batch = [with_dateline(a) for a in batch]
         fresh = []
         for article in batch:
             earlier = self._seen.get(article.id)

@@ -13,6 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 DIM = 512
+# The 16 languages USE multilingual v3 was trained on (ISO 639-1; zh covers simplified and
+# traditional). Other languages get vectors too, but unrelated texts in them look alike
+# (cosines of 0.8-0.9): the story engine does not trust the encoder for them.
+ENCODER_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 _lock = threading.Lock()
 _encoder = None
 

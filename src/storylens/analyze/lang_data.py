@@ -19,6 +19,7 @@ for _lang_months in (
 ):
     for _i, _name in enumerate(_lang_months.split(), start=1):
         MONTHS.setdefault(_name, _i)
+        MONTHS.setdefault(_name.replace("ı", "i"), _i)  # "MAYIS".lower() is "mayis"
 for _abbr, _i in (("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7),
                   ("aug", 8), ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12)):
     MONTHS.setdefault(_abbr, _i)
@@ -36,6 +37,7 @@ for _lang_days in (
 ):
     for _name, _key in zip(_lang_days.split(), ("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
         WEEKDAYS.setdefault(_name, _key)
+        WEEKDAYS.setdefault(_name.replace("ı", "i"), _key)  # "SALI".lower() is "sali"
 
 MULTIPLIERS = {
     "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,

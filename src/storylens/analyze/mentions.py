@@ -9,7 +9,7 @@ from storylens.analyze.lang_data import MONTHS, MULTIPLIERS, WEEKDAYS
 from storylens.article import Mention, Sentence
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = regex.compile(rf"\b(?P<d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<m>{_MONTH})\.?(?:\s+(?:de\s+)?(?P<y>(?:19|20)\d\d))?\b", regex.I)
+_DAY_MONTH = regex.compile(rf"\b(?P<d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<m>{_MONTH})\.?(?:\s+(?:del?\s+)?(?P<y>(?:19|20)\d\d))?\b", regex.I)
 _MONTH_DAY = regex.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?(?:\s+(?P<y>(?:19|20)\d\d))?\b", regex.I)
 _ISO = regex.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 _YEAR = regex.compile(r"\b(?:19|20)\d\d\b")

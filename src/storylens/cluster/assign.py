@@ -24,7 +24,16 @@ import numpy as np
 from usearch.index import Index
 
 from storylens.analyze.embed import DIM
-from storylens.cluster.evidence import Candidate, Evidence, JoinRule, TermFrequencies, story_evidence, timestamp
+from storylens.cluster.evidence import (
+    BACKGROUND_PRIOR,
+    Candidate,
+    Evidence,
+    JoinRule,
+    TermFrequencies,
+    encoder_covers,
+    story_evidence,
+    timestamp,
+)
 from storylens.cluster.profile import StoryProfile
 from storylens.match.duplicates import Duplicate, DuplicateIndex
 
@@ -65,6 +74,7 @@ class StoryClusterer:
         self.profiles_: list[StoryProfile] = []
         self.vectors_ = np.zeros((1024, DIM), dtype=np.float32)  # row = position
         self.times_ = np.full(1024, np.nan)
+        self.covered_ = np.zeros(1024, dtype=bool)  # the encoder covers the profile's language
         self.story_of_: list[int] = []  # story seq of each profile, by position
         self.members_: dict[int, list[int]] = {}
         self.vector_sum_: dict[int, np.ndarray] = {}
@@ -85,15 +95,18 @@ class StoryClusterer:
         if position == len(self.vectors_):
             self.vectors_ = np.resize(self.vectors_, (2 * position, DIM))
             self.times_ = np.resize(self.times_, 2 * position)
+            self.covered_ = np.resize(self.covered_, 2 * position)
         self.vectors_[position] = profile.vector
         self.times_[position] = timestamp(profile)
         self.profiles_.append(profile)
         self.story_of_.append(seq)
         self.members_.setdefault(seq, []).append(position)
-        if seq in self.vector_sum_:
-            self.vector_sum_[seq] = self.vector_sum_[seq] + profile.vector
-        else:
-            self.vector_sum_[seq] = profile.vector.astype(np.float32)
+        self.covered_[position] = encoder_covers(profile.language)
+        total = self.vector_sum_.get(seq)
+        if total is None:
+            total = self.vector_sum_[seq] = np.zeros(DIM, dtype=np.float32)
+        if self.covered_[position]:  # the centroid is of vectors the encoder vouches for
+            self.vector_sum_[seq] = total + profile.vector
         self.languages_.setdefault(seq, set()).add(profile.language)
         self.index_.add(position, profile.vector, threads=1)
         self.terms_.add(profile)
@@ -126,7 +139,11 @@ class StoryClusterer:
         found = self.index_.search(profile.vector, self.neighbors, threads=1)
         nearest = np.array(sorted({int(k) for k in found.keys}))
         cosines = self.vectors_[nearest] @ profile.vector
-        background = float(np.mean(np.sort(cosines)[::-1][: self.background_neighbors]))
+        # the background: the nearest cosines the encoder vouches for, a small store's
+        # missing neighbours counted at the prior
+        known = np.sort(cosines[self.covered_[nearest]])[::-1][: self.background_neighbors]
+        background = float((known.sum() + (self.background_neighbors - len(known)) * BACKGROUND_PRIOR)
+                           / self.background_neighbors)
         best: dict[int, float] = {}  # story -> best cosine among the nearest articles
         for position, cosine in zip(nearest.tolist(), cosines.tolist()):
             seq = self._live(self.story_of_[position])

@@ -4,18 +4,22 @@ For an article and each candidate story, ``story_evidence`` measures:
 
 - ``cosine_max``: the best title-and-lead cosine to a member of the story;
 - ``gap``: that cosine minus the article's *background* (the mean cosine to its ten
-  nearest earlier articles): how much the story stands out of a crowded neighbourhood;
+  nearest earlier articles, a small store's missing neighbours counted at the prior
+  ``BACKGROUND_PRIOR``): how much the story stands out of a crowded neighbourhood;
 - ``centroid_margin``: cosine to the story's centroid minus the best centroid cosine among
   the other candidates (minus the background when there is no other);
-- ``names`` and ``numbers``: the best IDF-weighted Jaccard of name keys, and of numbers
-  and dates, with one member (IDF over the articles seen so far);
+- ``names``, ``numbers`` and ``words``: the best IDF-weighted Jaccard of name keys, of
+  numbers and dates, and of content-word stems, with one member (IDF over the articles
+  seen so far plus ``PRIOR_DOCS`` imagined articles that share none of them, so that a
+  store of two articles does not weigh everything at zero);
 - ``new_language``: 1 when no member is in the article's language;
-- ``time``: log(1 + days to the nearest dated member) − 4, and 0 when either is undated,
-  so that an undated pair counts as about 54 days apart: no bonus for closeness in time.
+- ``time``: log(1 + days to the nearest dated member) − 4 when both sides are dated, else 0;
+  ``undated``: 1 when there is no such pair of dates. No date is not a date: the rule
+  learns what an undated pair is worth from replays of undated articles.
 
-The relative features (``gap``, ``centroid_margin``) let one threshold serve corpora whose
-absolute similarities differ: same-event reports by different outlets on one side,
-translations among stories on one topic on the other (docs/clustering.md).
+The encoder's cosines count only where the sentence encoder covers the languages
+(``ENCODER_LANGUAGES``); otherwise the evidence's ``basis`` is ``"lexical"`` and the rule
+weighs names, numbers, words and time alone (``JoinRule.lexical_weights``).
 """
 
 from __future__ import annotations
@@ -26,9 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storylens.analyze.embed import ENCODER_LANGUAGES
 from storylens.cluster.profile import StoryProfile
 
 NEUTRAL_LOG_DAYS = 4.0
+PRIOR_DOCS = 50  # imagined articles in the IDF's document count (a cold store's terms are rare)
+BACKGROUND_PRIOR = 0.35  # the cosine a missing neighbour counts as in the background
+LEXICAL_FEATURES = ("names", "numbers", "words", "new_language", "time", "undated")
 
 
 @dataclass(frozen=True)
@@ -38,27 +46,43 @@ class Evidence:
     centroid_margin: float
     names: float
     numbers: float
+    words: float
     new_language: float
     time: float
+    undated: float
+    basis: str = "encoder"  # "lexical" when the encoder does not cover the languages
+
+    FEATURES = ("cosine_max", "gap", "centroid_margin", "names", "numbers", "words", "new_language", "time", "undated")
 
     def as_vector(self) -> np.ndarray:
-        return np.array([self.cosine_max, self.gap, self.centroid_margin, self.names, self.numbers,
-                         self.new_language, self.time], dtype=np.float64)
+        return np.array([getattr(self, f) for f in self.FEATURES], dtype=np.float64)
+
+    def lexical_vector(self) -> np.ndarray:
+        return np.array([getattr(self, f) for f in LEXICAL_FEATURES], dtype=np.float64)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
 class JoinRule:
     """Logistic weights over ``Evidence``; an article joins its most probable story when
-    the probability reaches ``threshold``. Fitted by logistic regression on gold-state
-    replays of giveme5w1h and MEANTIME (docs/clustering.md)."""
+    the probability reaches ``threshold``. ``weights`` serve evidence on the encoder's
+    basis (``Evidence.FEATURES``), ``lexical_weights`` evidence on the lexical basis
+    (``LEXICAL_FEATURES``). Fitted by logistic regression on gold-state replays of
+    giveme5w1h (dated and undated), MEANTIME and SemEval pairs (docs/clustering.md)."""
 
-    weights: tuple[float, ...] = (3.003, 3.596, 8.501, 4.006, 3.797, 1.199, -0.956)
+    weights: tuple[float, ...] = (3.003, 3.596, 8.501, 4.006, 3.797, 0.0, 1.199, -0.956, -3.824)
     bias: float = -6.399
+    lexical_weights: tuple[float, ...] = (4.006, 3.797, 0.0, 1.199, -0.956, -3.824)
+    lexical_bias: float = -3.0
     threshold: float = 0.5
 
     def probability(self, evidence: Evidence) -> float:
-        z = float(np.dot(self.weights, evidence.as_vector())) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        if evidence.basis == "lexical":
+            return _sigmoid(float(np.dot(self.lexical_weights, evidence.lexical_vector())) + self.lexical_bias)
+        return _sigmoid(float(np.dot(self.weights, evidence.as_vector())) + self.bias)
 
 
 class TermFrequencies:
@@ -67,16 +91,18 @@ class TermFrequencies:
     def __init__(self) -> None:
         self.names_: Counter[str] = Counter()
         self.numbers_: Counter[str] = Counter()
+        self.terms_: Counter[str] = Counter()
         self.n_docs_ = 0
 
     def add(self, profile: StoryProfile) -> None:
         self.names_.update(profile.keys)
         self.numbers_.update(profile.numbers)
+        self.terms_.update(profile.terms)
         self.n_docs_ += 1
 
     def weigher(self, df: Counter[str]) -> IdfWeights:
-        """IDF weights log((N+1)/(df+1)) over ``df``, cached for one decision."""
-        return IdfWeights(df, self.n_docs_ + 1)
+        """IDF weights log((N+1+P)/(df+1)) over ``df`` (P = ``PRIOR_DOCS``), cached for one decision."""
+        return IdfWeights(df, self.n_docs_ + 1 + PRIOR_DOCS)
 
 
 class IdfWeights:
@@ -127,40 +153,62 @@ class Candidate:
     members: tuple[StoryProfile, ...]
     member_vectors: np.ndarray  # (len(members), 512)
     member_times: np.ndarray  # (len(members),) seconds, NaN when undated
-    vector_sum: np.ndarray  # sum of every member's vector
+    vector_sum: np.ndarray  # sum of every member's vector (of the encoder's languages)
     languages: frozenset[str]
+
+
+def encoder_covers(language: str) -> bool:
+    """True when the sentence encoder was trained on ``language``."""
+    return language in ENCODER_LANGUAGES
 
 
 def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], background: float,
                    terms: TermFrequencies, closest: int = 3) -> dict[int, Evidence]:
     """Evidence for every candidate story at once (the centroid margin compares them).
-    Names and numbers are compared with the ``closest`` members by cosine."""
-    centroid = {}
+    Names, numbers and words are compared with the ``closest`` members by cosine (by
+    words, on the lexical basis)."""
+    centroid: dict[int, float] = {}
     partial = {}
     name_weights, number_weights = terms.weigher(terms.names_), terms.weigher(terms.numbers_)
-    names, numbers = name_weights(article.keys), number_weights(article.numbers)
-    names_total, numbers_total = sum(names.values()), sum(numbers.values())
+    term_weights = terms.weigher(terms.terms_)
+    names, numbers, words = name_weights(article.keys), number_weights(article.numbers), term_weights(article.terms)
+    names_total, numbers_total, words_total = sum(names.values()), sum(numbers.values()), sum(words.values())
     when = timestamp(article)
+    covered = encoder_covers(article.language)
     for seq, c in candidates.items():
-        cosines = c.member_vectors @ article.vector
-        order = np.argsort(-cosines)[:closest]
+        usable = np.array([covered and encoder_covers(m.language) for m in c.members])
+        cosines = np.where(usable, c.member_vectors @ article.vector, -1.0)
+        word_overlap = [weighted_jaccard(words, m.terms, term_weights, words_total) for m in c.members]
+        basis = "encoder" if usable.any() else "lexical"
+        if basis == "encoder":
+            order = np.argsort(-cosines)[:closest]
+            if c.vector_sum.any():
+                centroid[seq] = float(c.vector_sum @ article.vector) / (math.sqrt(float(c.vector_sum @ c.vector_sum)) + 1e-9)
+        else:
+            order = np.argsort(-np.array(word_overlap))[:closest]
         nearest = [c.members[i] for i in order]
-        centroid[seq] = float(c.vector_sum @ article.vector) / (math.sqrt(float(c.vector_sum @ c.vector_sum)) + 1e-9)
         days = None
         if not math.isnan(when):
             gaps = np.abs(c.member_times - when)
             gaps = gaps[~np.isnan(gaps)]
             days = float(gaps.min()) / 86400 if gaps.size else None
         partial[seq] = dict(
-            cosine_max=float(cosines[order[0]]),
+            cosine_max=float(cosines[order[0]]) if basis == "encoder" else 0.0,
             names=max(weighted_jaccard(names, m.keys, name_weights, names_total) for m in nearest),
             numbers=max(weighted_jaccard(numbers, m.numbers, number_weights, numbers_total) for m in nearest),
+            words=max(word_overlap[i] for i in order),
             new_language=float(article.language not in c.languages),
             time=math.log1p(days) - NEUTRAL_LOG_DAYS if days is not None else 0.0,
+            undated=float(days is None),
+            basis=basis,
         )
     out = {}
     for seq, f in partial.items():
-        others = [v for s, v in centroid.items() if s != seq]
-        margin = centroid[seq] - (max(others) if others else background)
-        out[seq] = Evidence(gap=f["cosine_max"] - background, centroid_margin=margin, **f)
+        if f["basis"] == "encoder":
+            others = [v for s, v in centroid.items() if s != seq]
+            gap = f["cosine_max"] - background
+            margin = centroid.get(seq, f["cosine_max"]) - (max(others) if others else background)
+        else:
+            gap = margin = 0.0
+        out[seq] = Evidence(gap=gap, centroid_margin=margin, **f)
     return out

@@ -3,7 +3,8 @@
 Full analysis (``storylens.analyze``) embeds every sentence and runs NER; at 30-60
 articles/s it is too slow for ingest. A ``StoryProfile`` keeps only what deciding
 "same story?" needs: the language, one vector of the title and lead, the name keys and
-the numbers and dates of the whole text, and a MinHash fingerprint for wire copies.
+the numbers and dates of the whole text, its content-word stems (lexical evidence that does
+not depend on the encoder), and a MinHash fingerprint for wire copies.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from storylens.analyze.embed import embed
 from storylens.analyze.entities import capitalised_mentions
@@ -26,6 +28,9 @@ from storylens.match.duplicates import DuplicateIndex, Fingerprint, fingerprint
 
 LEAD_CHARS = 400  # title plus this much of the text make the retrieval vector
 MENTION_KINDS = ("date", "number")
+TERM_CHARS = 3000  # content words are read from the title and this much of the text
+STEM_CHARS = 6  # a word's first six letters stand for it: a crude stem that serves most languages
+_WORD = regex.compile(r"\p{L}{4,}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +44,7 @@ class StoryProfile:
     keys: frozenset[str]  # spelling-insensitive name keys: whole names and surnames
     numbers: frozenset[str]  # normalised numbers and dates
     fingerprint: Fingerprint
+    terms: frozenset[str] = frozenset()  # content-word stems (``content_terms``)
 
 
 def lead_text(article: Article) -> str:
@@ -47,6 +53,14 @@ def lead_text(article: Article) -> str:
     if len(article.text) > LEAD_CHARS and " " in text:
         text = text[: text.rfind(" ")]
     return f"{article.title}\n{text}".strip()
+
+
+def content_terms(title: str, text: str) -> frozenset[str]:
+    """Stems of the words of four letters or more of the title and the start of the text:
+    lower case, cut to ``STEM_CHARS`` letters. Weighted by IDF they compare two articles
+    in one language whether or not the sentence encoder covers it."""
+    sample = f"{title}\n{text[:TERM_CHARS]}".lower()
+    return frozenset(w[:STEM_CHARS] for w in _WORD.findall(sample))
 
 
 def quick_sentences(text: str) -> tuple[Sentence, ...]:
@@ -99,6 +113,6 @@ def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
         out.append(StoryProfile(
             article_id=article.id, language=language, published=article.published,
             vector=vectors[source.get(i, i)], keys=name_keys(sentences, language), numbers=numbers,
-            fingerprint=prints[i],
+            fingerprint=prints[i], terms=content_terms(article.title, article.text),
         ))
     return out

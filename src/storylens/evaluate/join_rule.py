@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.cluster.assign import StoryClusterer, story_name
-from storylens.cluster.evidence import Evidence, JoinRule
+from storylens.cluster.evidence import LEXICAL_FEATURES, Evidence, JoinRule
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.evaluate.clusters import arrival_order, bcubed, read_labelled_articles
 
@@ -46,34 +46,67 @@ def labelled_profiles(path: str | Path, name: str | None = None) -> LabelledProf
     return LabelledProfiles(name or Path(path).parent.name, tuple(profiles), tuple(gold[i] for i in order))
 
 
-def gold_replay(corpus: LabelledProfiles) -> tuple[np.ndarray, np.ndarray]:
-    """Evidence rows (one per article and candidate story) and their 0/1 labels."""
-    clusterer = StoryClusterer()
-    story_of: dict[str, str] = {}
-    rows, labels = [], []
-    for profile, gold in zip(corpus.profiles, corpus.gold):
-        story = story_of.setdefault(gold, story_name(len(story_of) + 1))
-        if not clusterer.is_copy(profile):
-            for candidate, evidence in clusterer.weigh(profile).items():
-                rows.append(evidence.as_vector())
-                labels.append(int(candidate == story))
-        clusterer.place_in(profile, story)
-    return np.array(rows).reshape(-1, len(fields(Evidence))), np.array(labels)
+@dataclass(frozen=True)
+class Replay:
+    """The evidence rows of gold-state replays: encoder features, lexical features, whether
+    the row's basis is lexical, and the 0/1 label (1 for the gold story)."""
+
+    encoder: np.ndarray
+    lexical: np.ndarray
+    is_lexical: np.ndarray
+    labels: np.ndarray
+
+    @staticmethod
+    def concat(replays: Sequence[Replay]) -> Replay:
+        return Replay(*(np.concatenate([getattr(r, f.name) for r in replays]) for f in fields(Replay)))
+
+
+def gold_replay(corpus: LabelledProfiles) -> Replay:
+    """Evidence rows (one per article and candidate story) and their 0/1 labels. A corpus
+    whose name starts with ``pairs:`` is many streams of two articles each (SemEval pairs:
+    every two profiles start a fresh store)."""
+    rows: list[Evidence] = []
+    labels: list[int] = []
+    step = 2 if corpus.name.startswith("pairs:") else len(corpus.profiles)
+    for start in range(0, len(corpus.profiles), max(step, 1)):
+        clusterer = StoryClusterer()
+        story_of: dict[str, str] = {}
+        for profile, gold in zip(corpus.profiles[start:start + step], corpus.gold[start:start + step]):
+            story = story_of.setdefault(gold, story_name(len(story_of) + 1))
+            if not clusterer.is_copy(profile):
+                for candidate, evidence in clusterer.weigh(profile).items():
+                    rows.append(evidence)
+                    labels.append(int(candidate == story))
+            clusterer.place_in(profile, story)
+    width, lexical_width = len(Evidence.FEATURES), len(LEXICAL_FEATURES)
+    return Replay(np.array([e.as_vector() for e in rows]).reshape(-1, width),
+                  np.array([e.lexical_vector() for e in rows]).reshape(-1, lexical_width),
+                  np.array([e.basis == "lexical" for e in rows], dtype=bool), np.array(labels, dtype=int))
 
 
 def fit_rule(corpora: Sequence[LabelledProfiles], c: float = 1.0) -> JoinRule:
-    """Logistic regression over the gold-state replays of ``corpora``."""
+    """Two logistic regressions over the gold-state replays of ``corpora``: the encoder's
+    rule on the rows of the encoder's basis, the lexical rule on every row's lexical
+    features (rows whose languages the encoder covers stand in for those it does not)."""
     from sklearn.linear_model import LogisticRegression
 
-    replays = [gold_replay(corpus) for corpus in corpora]
-    x = np.vstack([r[0] for r in replays])
-    y = np.concatenate([r[1] for r in replays])
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    return JoinRule(weights=tuple(round(float(w), 3) for w in model.coef_[0]), bias=round(float(model.intercept_[0]), 3))
+    replay = Replay.concat([gold_replay(corpus) for corpus in corpora])
+    encoder_rows = ~replay.is_lexical
+    encoder = LogisticRegression(C=c, max_iter=5000).fit(replay.encoder[encoder_rows], replay.labels[encoder_rows])
+    lexical = LogisticRegression(C=c, max_iter=5000).fit(replay.lexical, replay.labels)
+    return JoinRule(weights=tuple(round(float(w), 3) for w in encoder.coef_[0]), bias=round(float(encoder.intercept_[0]), 3),
+                    lexical_weights=tuple(round(float(w), 3) for w in lexical.coef_[0]),
+                    lexical_bias=round(float(lexical.intercept_[0]), 3))
 
 
 def cluster_with(corpus: LabelledProfiles, rule: JoinRule) -> list[str]:
-    """Predicted story of each article of ``corpus``, clustered incrementally with ``rule``."""
+    """Predicted story of each article of ``corpus``, clustered incrementally with ``rule``
+    (a ``pairs:`` corpus pair by pair, each pair in a fresh store)."""
+    if corpus.name.startswith("pairs:"):
+        out = []
+        for start in range(0, len(corpus.profiles), 2):
+            out += [f"{start}:{a.story_id}" for a in StoryClusterer(rule=rule).place(corpus.profiles[start:start + 2])]
+        return out
     return [a.story_id for a in StoryClusterer(rule=rule).place(corpus.profiles)]
 
 
