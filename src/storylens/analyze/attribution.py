@@ -48,7 +48,11 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st sen rep gov gen col lt sgt prof jr s
                            " maj adm supt insp det".split())
 _PARENTHESES = regex.compile(r"\s*\([^()]{0,40}\)")
 _PRO_DROP = frozenset(v for lang in ("es", "it", "pt") for v in sv._split_forms(sv.SAY_VERBS[lang]))
-_PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos à la".split())
+_PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos en in im at on from for with by".split())
+_ADVERBS = frozenset("""also later then again himself herself too however nonetheless still selbst auch dann
+    später ebenfalls jedoch aber nun aussi ensuite même también luego después anche poi ancora também depois
+    ainda""".split())
+_OF = frozenset("of de del des du di della dei von vom der da do dos das".split())
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Subject:
     definite: bool = True
     head: str = ""
     position: int = 0  # offset in the paragraph
+    weight: float = 1.0  # how strongly the frame ties the subject to the quote
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def _is_name_run(words: list[str], known: set[str]) -> bool:
         return False
     if " ".join(core) in known or any(w.strip(".,") in known for w in core):
         return True
-    return all(w[:1].isupper() for w in core) and not any(w.lower() in sv.NOT_SPEAKERS for w in core)
+    return all(_capitalised(w) for w in core) and not any(w.lower() in sv.NOT_SPEAKERS for w in core)
 
 
 def _is_description(run: list[str], known: set[str]) -> bool:
@@ -179,6 +184,9 @@ def subject_before_verb(left: str, offset: int, known: set[str]) -> Subject | No
                      or desc[0][:1].islower()):
             return Subject("name", apposition.group("name"), position=offset + apposition.start("name"))
     words = stripped.split()
+    while len(words) > 1 and words[-1].lower() in _ADVERBS:  # "Mansur selbst sagte", "Smith also said"
+        stripped = stripped[: stripped.rfind(words[-1])].rstrip()
+        words = words[:-1]
     pronoun = _pronoun(words[-1], offset + len(stripped) - len(words[-1]))
     if pronoun:
         return pronoun
@@ -187,20 +195,50 @@ def subject_before_verb(left: str, offset: int, known: set[str]) -> Subject | No
         bare = word.rstrip(",")
         if word != bare and run:
             break
-        if bare[:1].isupper() or (run and bare.lower() in sv.TITLES) or (run and regex.fullmatch(_PARTICLE, bare)):
+        if _capitalised(bare) or (run and bare.lower() in sv.TITLES) or (run and regex.fullmatch(_PARTICLE, bare)):
             run.insert(0, bare)
         else:
             break
     while run and regex.fullmatch(_PARTICLE, run[0]):
         run = run[1:]
-    if run and _is_name_run(run, known) and not _is_description(run, known):
-        return Subject("name", " ".join(run), position=offset + stripped.rfind(run[0]))
+    name = strip_roles(run, known) if run else []
+    if name and _is_name_run(name, known) and not _is_description(name, known):
+        return Subject("name", " ".join(name), position=offset + stripped.rfind(name[0]))
     tail = words[-7:]
     return _description(tail, offset + len(stripped) - len(" ".join(tail)))
 
 
-def subject_after_verb(right: str, offset: int, known: set[str]) -> Subject | None:
-    """The speaker phrase right after an inverted verb of saying: "said X", "sagte der Minister"."""
+def _capitalised(word: str) -> bool:
+    """A word that can be part of a name: capitalised, or al-/el- before a capital (al-Mansour)."""
+    return word[:1].isupper() or bool(regex.match(r"^(?:al|el|ad|as|ash|az|ar|an|ibn|bin|abu)-\p{L}", word))
+
+
+def _name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
+    """(index, words) of each run of capitalised words (particles allowed inside)."""
+    runs, i = [], 0
+    while i < len(words):
+        if _capitalised(words[i]):
+            j, run = i, []
+            while j < len(words):
+                bare = words[j].rstrip(",.;:")
+                if _capitalised(bare) or (run and regex.fullmatch(_PARTICLE, bare) and j + 1 < len(words)
+                                          and _capitalised(words[j + 1])):
+                    run.append(bare)
+                    j += 1
+                    if bare != words[j - 1]:
+                        break
+                else:
+                    break
+            runs.append((i, run))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def subject_at_start(right: str, offset: int, known: set[str]) -> Subject | None:
+    """The speaker phrase at the start of ``right``: "Anne Gonzales, a spokeswoman",
+    "la gobernadora, Ilse Marquand", "son gérant, Franck Delbos", "der Minister"."""
     words = right.split()
     if not words:
         return None
@@ -210,24 +248,59 @@ def subject_after_verb(right: str, offset: int, known: set[str]) -> Subject | No
         return pronoun
     if words[0].lower() in _PREPOSITIONS:
         return None
-    run = []
-    for word in words[:6]:
-        bare = word.rstrip(",.;:")
-        if bare[:1].isupper() or (run and regex.fullmatch(_PARTICLE, bare)):
-            run.append(bare)
-            if bare != word:
+    phrase = []
+    for word in words[:14]:
+        phrase.append(word)
+        if word.endswith((".", ";", ":")) and word.lower().strip(".") not in sv.TITLES:
+            break
+    runs = _name_runs(phrase)
+    opener = phrase[0].lower()
+    if opener in sv.DEFINITE or opener in sv.INDEFINITE or opener in sv.POSSESSIVES:
+        for comma_only in (True, False):
+            for index, run in runs:
+                if index == 0:
+                    continue
+                previous = phrase[index - 1]
+                if comma_only and (not previous.endswith(",") or index > 9):
+                    continue
+                if not comma_only and index > 4:
+                    continue
+                bare = previous.rstrip(",").lower()
+                if not comma_only and (not previous[:1].islower() or bare in _PREPOSITIONS or bare in _OF
+                                       or bare in sv.DEFINITE):
+                    continue
+                name = strip_roles(run, known)
+                if name and _is_name_run(name, known) and not _is_description(name, known):
+                    return Subject("name", " ".join(name), position=offset + lead + len(" ".join(words[:index])) + 1)
+        head = []
+        for word in phrase[:7]:
+            head.append(word)
+            if word.lower().strip(",.;:") in sv.ROLES | sv.INSTITUTIONS | sv.GENERIC_ROLES or word.endswith((",", ".")):
                 break
+        return _description(head, offset + lead)
+    if runs and runs[0][0] == 0:
+        name = strip_roles(_title_gender(runs[0][1])[0], known)
+        if name and _is_name_run(name, known) and not _is_description(name, known):
+            return Subject("name", " ".join(runs[0][1][len(runs[0][1]) - len(name):] if name else []),
+                           position=offset + lead)
+    return None
+
+
+def strip_roles(run: list[str], known: set[str]) -> list[str]:
+    """A name without the role words before it: "Governor Ilse Marquand" -> "Ilse Marquand",
+    "Einsatzleiter Daniel Okafor" -> "Daniel Okafor" (a known full form is kept)."""
+    run = list(run)
+    while len(run) > 1:
+        first = run[0].lower().strip(".")
+        if first.endswith(sv.ROLE_ENDINGS) or ("-" in first and first.split("-")[-1].endswith(sv.ROLE_ENDINGS)) or (
+                (first in sv.ROLES or first in sv.TITLES) and " ".join(run) not in known):
+            run = run[1:]
         else:
             break
-    rest, _, _ = _title_gender(run) if run else ([], None, False)
-    if run and _is_name_run(rest, known) and not _is_description(rest, known):
-        return Subject("name", " ".join(run), position=offset + lead)
-    head = []
-    for word in words[:7]:
-        head.append(word)
-        if word.lower().strip(",.;:") in sv.ROLES | sv.INSTITUTIONS | sv.GENERIC_ROLES or word.endswith((",", ".")):
-            break
-    return _description(head, offset + lead)
+    return run
+
+
+subject_after_verb = subject_at_start  # "said X", "sagte der Minister", "dijo el ministro"
 
 
 def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:
@@ -243,14 +316,15 @@ def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:
     if not verbs:
         return None
     start, end, verb = verbs[0]
-    inversion = regex.search(r"-t?-?(il|elle)$", verb)
+    inversion = regex.search(r"-t?-?(il|elle)(?:\s|$)", verb)
     if inversion:
         return Subject("pronoun", inversion.group(1), "m" if inversion.group(1) == "il" else "f", position=offset + lead)
     if start == 0:  # inverted: "said Anne Gonzales", "sagte er", "dijo el ministro"
         if verb in sv.ADDRESS_VERBS:
             return None
         subject = subject_after_verb(text[end:], offset + lead + end, known)
-        if subject is None and verb in _PRO_DROP:
+        following = text[end:].split()[:1]
+        if subject is None and verb in _PRO_DROP and not (following and following[0].lower() in sv.DEFINITE | sv.POSSESSIVES):
             return Subject("implicit", position=offset + lead)
         return subject
     if len(text[:start].split()) > 20:
@@ -265,7 +339,7 @@ def parse_before(before: str, offset: int, known: set[str]) -> Subject | None:
         tail = before[end:]
         if len(tail.split()) > 10 or regex.search(r"[.!?]\s", tail):
             continue
-        inversion = regex.search(r"-t?-?(il|elle)$", verb)
+        inversion = regex.search(r"-t?-?(il|elle)(?:\s|$)", verb)
         if inversion:
             return Subject("pronoun", inversion.group(1), "m" if inversion.group(1) == "il" else "f", position=offset + start)
         left = before[:start]
@@ -277,4 +351,8 @@ def parse_before(before: str, offset: int, known: set[str]) -> Subject | None:
         if subject is None and verb in _PRO_DROP:
             return Subject("implicit", position=offset + start)
         return subject
+    if before.rstrip().endswith(":"):  # "El ministro de Finanzas, Tomás Ferreira-Lund, respaldó la decisión:"
+        subject = subject_at_start(before, offset, known)
+        if subject is not None and subject.kind == "name":
+            return Subject("name", subject.text, position=subject.position, weight=0.85)
     return None

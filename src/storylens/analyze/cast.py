@@ -16,7 +16,7 @@ import bisect
 import regex
 
 from storylens.analyze import speech_verbs as sv
-from storylens.analyze.attribution import PRONOUN_SENTENCES, Person, Subject
+from storylens.analyze.attribution import _OF, _PREPOSITIONS, PRONOUN_SENTENCES, Person, Subject, _capitalised
 from storylens.analyze.lang_data import NOT_NAMES
 from storylens.analyze.names import name_tokens, same_person
 from storylens.article import Entity
@@ -27,6 +27,17 @@ _ORG_WORDS = regex.compile(r"(?i)\b(?:inc|ltd|corp|co|plc|llc|group|company|gmbh
                            r"council|ministry|office|party|union|association|university|institute|airways|airlines?)\b")
 
 
+def _oblique(before: str) -> bool:
+    """True when the words before a mention make it a prepositional complement."""
+    words = before.lower().split()[-2:]
+    if not words or words[-1][-1:] in ",;:":
+        return False
+    if len(words) == 2 and (words[-1] in sv.DEFINITE or words[-1] in ("l'", "l’")):
+        words = words[:1]
+    last = words[-1].split("'")[0].split("’")[0] + ("'" if "'" in words[-1] or "’" in words[-1] else "")
+    return words[-1] in _PREPOSITIONS or words[-1] in _OF or last in ("d'", "l'") or words[-1] in ("au", "aux", "à")
+
+
 class Cast:
     """Persons of an article and their mentions, in reading order."""
 
@@ -34,6 +45,7 @@ class Cast:
         self.persons: list[Person] = []
         self.places: set[str] = set()
         self.mentions: list[tuple[tuple[int, int], int, int]] = []  # ((paragraph, offset), sentence, person)
+        self.oblique: set[tuple[int, int]] = set()  # mentions after a preposition: rarely a pronoun's antecedent
         for entity in entities:
             if entity.type == "PLACE":
                 self.places.update(entity.variants)
@@ -56,7 +68,7 @@ class Cast:
             for key in person.keys:
                 out.add(key)
                 tokens = key.split()
-                if len(tokens) > 1 and tokens[-1][:1].isupper():
+                if len(tokens) > 1 and _capitalised(tokens[-1]):
                     out.add(tokens[-1])
         return out
 
@@ -64,7 +76,16 @@ class Cast:
         """The person a name denotes: same form, same surname, or a unique given name."""
         for person in self.persons:
             if name in person.keys:
+                if len(person.name.split()) == 1:  # "Mansur" alone, when "Chalil Mansur" is named too
+                    fuller = [p for p in self.persons if len(p.name.split()) > 1 and same_person(name, p.name)]
+                    if len(fuller) == 1:
+                        return fuller[0]
                 return person
+        tokens = name.split()
+        if len(tokens) > 1:  # "Hauke Tamsen" in "Reederei-Geschäftsführer Hauke Tamsen"
+            for person in self.persons:
+                if any(k.split()[-len(tokens):] == tokens for k in person.keys):
+                    return person
         matches = [p for p in self.persons if any(same_person(name, k) for k in list(p.keys)[:8])]
         if not matches and len(name.split()) == 1:
             matches = [p for p in self.persons if p.named_person and len(p.name.split()) > 1
@@ -91,6 +112,8 @@ class Cast:
             person = Person(name, {name})  # the subject of a verb of saying: a person
             self.persons.append(person)
         person.keys.add(name)
+        if len(person.name.split()) > len(words) and person.name.endswith(" " + name):
+            person.name = name  # the entity's form had a role in front
         if not person.named_person and not _ORG_WORDS.search(name) and not name.isupper():
             person.named_person = True  # a named subject of a verb of saying, typed ORG by mistake
         if gender:
@@ -113,7 +136,7 @@ class Cast:
         for index, person in enumerate(self.persons):
             for key in person.keys:
                 tokens = key.split()
-                if len(tokens) > 1 and tokens[-1][:1].isupper() and len(tokens[-1]) > 2:
+                if len(tokens) > 1 and _capitalised(tokens[-1]) and len(tokens[-1]) > 2:
                     surnames.setdefault(tokens[-1], set()).add(index)
         forms = sorted(set(surfaces) | set(surnames), key=len, reverse=True)
         if not forms:
@@ -130,6 +153,8 @@ class Cast:
                     index = max(candidates, key=lambda i: last_full.get(i, -1))
                 last_full[index] = len(self.mentions)
                 sentence = self.sentence_of(par, match.start())
+                if _oblique(text[max(0, match.start() - 30):match.start()]):
+                    self.oblique.add((par, match.start()))  # "the mayor of Surabaya", "à la Banque Laurentine"
                 self.mentions.append(((par, match.start()), sentence, index))
                 self._learn(self.persons[index], text, match.start(), match.end())
         self._learn_pronouns(masked)
@@ -150,18 +175,19 @@ class Cast:
             person.vote(sv.GENDERED_NOUNS.get(lowered), 2.0)
             person.named_person = True
         after = regex.match(r"^\s*,\s*([^,;.:()]{0,90})", text[end:end + 100])
-        segment = after.group(1) if after else ""
-        if not after and before.rstrip().endswith(","):  # "The mayor of Surabaya, Tri Rismaharini,"
-            segment = regex.split(r"[,;.:]", before.rstrip()[:-1])[-1]
-        words = [w.lower().strip(".") for w in _WORDS.findall(segment)][:8]
-        if words and (words[0] in sv.DEFINITE or words[0] in sv.INDEFINITE or words[0] in sv.ROLES
-                      or words[0] in ("his", "her", "sein", "seine", "ihr", "ihre", "su", "son", "sa")):
-            for word in words:
-                if word in sv.ROLES:
-                    person.roles.add(word)
-                    person.vote(sv.GENDERED_NOUNS.get(word), 2.0)
-                    person.named_person = True
-                    break
+        segments = [after.group(1)] if after else []
+        if before.rstrip().endswith(","):  # "The mayor of Surabaya, Tri Rismaharini,"
+            segments.append(regex.split(r"[,;.:]", before.rstrip()[:-1])[-1])
+        for segment in segments:
+            words = [w.lower().strip(".") for w in _WORDS.findall(segment)][:8]
+            if words and (words[0] in sv.DEFINITE or words[0] in sv.INDEFINITE or words[0] in sv.ROLES
+                          or words[0] in sv.POSSESSIVES):
+                for word in words:
+                    if word in sv.ROLES:
+                        person.roles.add(word)
+                        person.vote(sv.GENDERED_NOUNS.get(word), 2.0)
+                        person.named_person = True
+                        break
 
     def _learn_pronouns(self, masked: list[str]) -> None:
         """A sentence that names one person, then a gendered pronoun: that person's gender."""
@@ -203,8 +229,8 @@ class Cast:
         here = self.sentence_of(par, offset)
         cut = bisect.bisect_left(self.mentions, ((par, offset), -1, -1))
         by_sentence: dict[int, list[int]] = {}
-        for _, sentence, index in self.mentions[:cut]:
-            if here - sentence <= PRONOUN_SENTENCES:
+        for position, sentence, index in self.mentions[:cut]:
+            if here - sentence <= PRONOUN_SENTENCES and position not in self.oblique:
                 by_sentence.setdefault(sentence, []).append(index)
         for sentence in sorted(by_sentence, reverse=True):
             for index in by_sentence[sentence]:

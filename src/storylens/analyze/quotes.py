@@ -147,7 +147,8 @@ def extract_quotes(
                 speaker, confidence = open_speaker[0], open_speaker[1] * 0.95  # continues the last paragraph's
             elif speaker is None and previous is not None and previous[1] is not None:
                 between = [m for m in cast.mentions if m[0][0] == par and previous[0].end <= m[0][1] < span.start
-                           and cast.persons[m[2]].name != previous[1] and cast.persons[m[2]].named_person]
+                           and cast.persons[m[2]].name != previous[1] and cast.persons[m[2]].named_person
+                           and m[0] not in cast.oblique]
                 if not between:
                     speaker, confidence = previous[1], min(previous[2], 0.7)
             if speaker is not None and confidence < MIN_CONFIDENCE:
@@ -190,7 +191,7 @@ def _attribute(cast: Cast, par: int, after: str, a_at: int, before: str, b_at: i
             person = cast.add_name(subject.text)
             if person is None:
                 continue
-            confidence = 0.95 if person.named_person or len(person.name.split()) > 1 else 0.8
+            confidence = (0.95 if person.named_person or len(person.name.split()) > 1 else 0.8) * subject.weight
             cast.mention(person, par, subject.position)
             return person.name, confidence
         if subject.kind in ("pronoun", "implicit"):

@@ -22,26 +22,33 @@ SAY_VERBS: dict[str, str] = {
     "de": """sagte sagt sagten sagen erklärte erklärt betonte betont meinte meint warnte warnt fügte
         fügt schrieb schreibt sprach spricht kritisierte kritisiert versicherte versichert räumte
         räumt bekräftigte bekräftigt forderte fordert berichtete berichtet erzählte erzählt
-        ergänzte ergänzt teilte teilt kommentierte kommentiert hieß heißt""",
+        ergänzte ergänzt teilte teilt kommentierte kommentiert hieß heißt unterstrich unterstreicht
+        versprach verspricht kündigte lobte mahnte""",
     "es": """dijo dice dicen dijeron afirmó afirma declaró declara aseguró asegura explicó explica
         señaló señala añadió añade agregó agrega indicó indica manifestó manifiesta subrayó subraya
         advirtió advierte sostuvo sostiene insistió insiste comentó comenta apuntó apunta destacó
         destaca reconoció reconoce escribió escribe preguntó pregunta respondió responde recordó
-        recuerda expresó expresa relató relata""",
+        recuerda expresó expresa relató relata proclamó lamentó denunció sentenció concluyó criticó
+        reiteró precisó detalló admitió confesó replicó remarcó enfatizó aclaró opinó anunció avisó
+        puntualizó""",
     "fr": """a déclaré a dit a affirmé a ajouté a expliqué a souligné a estimé a indiqué a précisé
         a assuré a insisté a reconnu a martelé a lancé a répondu a écrit a confié a averti a noté
         déclare dit affirme ajoute explique souligne estime indique précise assure insiste reconnaît
         martèle  répond écrit confie avertit  raconte résume commente poursuit
-        déclarait disait expliquait racontait""",
+        déclarait disait expliquait racontait a réagi réagit a confirmé a annoncé a prévenu a rappelé
+        a conclu a résumé a commenté a regretté regrette a tranché tranche a plaidé plaide a poursuivi
+        a jugé a dénoncé dénonce a fait valoir""",
     "it": """ha detto ha dichiarato ha affermato ha aggiunto ha spiegato ha sottolineato ha scritto
         ha ricordato ha commentato ha precisato ha assicurato ha ammesso ha risposto ha concluso
         ha osservato ha annunciato ha raccontato dice dichiara afferma aggiunge spiega sottolinea
         scrive ricorda commenta precisa assicura ammette risponde conclude osserva racconta disse
-        dichiarò affermò aggiunse spiegò""",
+        dichiarò affermò aggiunse spiegò ha confermato ha ribadito ha replicato ha rilevato
+        ha evidenziato ha avvertito ha denunciato ha sostenuto sostiene""",
     "pt": """disse diz afirmou afirma declarou declara explicou explica acrescentou acrescenta
         garantiu garante sublinhou sublinha destacou destaca escreveu escreve lembrou lembra
         comentou comenta respondeu responde salientou salienta assegurou assegura contou 
-        revelou revela ressaltou ressalta frisou frisa""",
+        revelou revela ressaltou ressalta frisou frisa lamentou defendeu considerou adiantou referiu
+        reconheceu admitiu concluiu anunciou relatou alertou avisou""",
 }
 
 # Verbs whose object is the person spoken to ("told his son Galih"): never inverted in
@@ -107,7 +114,19 @@ ROLES = frozenset("""minister secretary spokesperson president mayor governor se
     ministro presidente alcalde director entrenador jefe portavoz juez
     ministre président maire directeur entraîneur porte-parole juge
     sindaco direttore allenatore portavoce giudice
-    prefeito diretor treinador técnico porta-voz""".split())
+    prefeito diretor treinador técnico porta-voz
+    player joueur jugador giocatore jogador spieler gouverneur gouverneure gobernador gobernadora
+    governatore governador préfet gérant gerente""".split())
+
+# Endings of German compound role nouns written before a name ("Einsatzleiter Daniel Okafor").
+ROLE_ENDINGS = ("leiter", "leiterin", "führer", "führerin", "direktor", "direktorin", "sprecher", "sprecherin",
+                "minister", "ministerin", "präsident", "präsidentin", "chef", "chefin", "trainer", "trainerin",
+                "vorsitzende", "vorsitzender", "manager", "managerin", "stürmer", "spieler", "spielerin",
+                "kommissar", "kommissarin", "beauftragte", "beauftragter", "experte", "expertin", "forscher",
+                "forscherin", "meister", "meisterin", "anwalt", "anwältin", "richter", "richterin")
+
+# Possessives that open a description like a determiner: "son gérant, Franck Delbos".
+POSSESSIVES = frozenset("his her its their sein seine ihr ihre su sus son sa ses leur suo sua seu".split())
 
 # Person nouns that show a gender, in any language.
 GENDERED_NOUNS: dict[str, str] = {
