@@ -118,6 +118,16 @@ def test_two_unrelated_stories_share_no_cited_fact():
     assert all(len(cited) == 1 for _, cited in _items(report))
 
 
+def test_two_unrelated_finnish_pages_share_no_cited_fact():
+    # Finnish is outside the encoder's languages: every pair of sentences scores high, so a
+    # link must stand out from each sentence's nearest neighbours (the margin), and a
+    # "Read more:" lead-in is no claim.
+    html = need(DATASETS / "real-world" / "pages" / "html")
+    report = coverage_of_files([str(html / "uusisuomi.fi.angela.html"), str(html / "yle.fi.3-11212601.html")]).to_dict()
+    assert report["facts"] == []
+    assert all(len(cited) == 1 for _, cited in _items(report))
+
+
 def test_meantime_translations_cite_all_four_versions():
     path = need(DATASETS / "meantime" / "articles.jsonl")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

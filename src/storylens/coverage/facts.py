@@ -26,6 +26,7 @@ LINK_FLOOR = 0.45  # cosine below which no adjustment links two sentences
 WORD_WEIGHT, WORD_PIVOT = 0.4, 0.45  # same language: content-word Dice above the pivot raises the score
 CROSS_BONUS = 0.04  # across languages USE cosines of one statement run lower
 QUANTITY_BONUS, NAME_BONUS, MAX_SHARED = 0.05, 0.02, 3  # per shared quantity or date, per name word
+MARGIN_K, MIN_MARGIN = 4, 1.05  # a link must stand out from each side's nearest neighbours in the other article
 
 
 def cluster_sentences(vectors: np.ndarray, article_of: Sequence[int], threshold: float = ALIGN_THRESHOLD,
@@ -84,7 +85,8 @@ def link_scores(pool: StoryPool, threshold: float = ALIGN_THRESHOLD) -> np.ndarr
     ``QUANTITY_BONUS`` for each shared quantity or date and ``NAME_BONUS`` for each shared
     name word (up to ``MAX_SHARED`` of each).
     Pairs of one article, and pairs whose quantities or dates disagree (``variant``), get -1:
-    never linked.
+    never linked, and so are lead-ins (``is_lead_in``). A pair whose cosine does not stand out (``margin`` below ``MIN_MARGIN``:
+    a language the encoder does not know scores every pair high) is kept under the floor.
     """
     vectors = np.asarray(pool.vectors, dtype=np.float32)
     sims = vectors @ vectors.T
@@ -92,11 +94,16 @@ def link_scores(pool: StoryPool, threshold: float = ALIGN_THRESHOLD) -> np.ndarr
     sims[owner[:, None] == owner[None, :]] = -1.0
     if not pool.specifics:
         return sims
+    margins = margin(sims, owner)
+    lead_ins = [i for i, t in enumerate(pool.texts) if is_lead_in(t)]
+    sims[lead_ins, :] = sims[:, lead_ins] = -1.0
     language = [pool.articles[k].language for k in pool.article_of]
     rows, cols = np.nonzero(np.triu(sims >= min(LINK_FLOOR, threshold), k=1))
     for i, j in zip(rows.tolist(), cols.tolist()):
         a, b = pool.specifics[i], pool.specifics[j]
-        if compare_claims(a, b) == VARIANT:
+        if margins[i, j] < MIN_MARGIN:
+            score = min(float(sims[i, j]), LINK_FLOOR - 0.1)
+        elif compare_claims(a, b) == VARIANT:
             score = -1.0
         elif language[i] == language[j]:
             score = float(sims[i, j]) + WORD_WEIGHT * (word_overlap(a, b) - WORD_PIVOT)
@@ -105,6 +112,27 @@ def link_scores(pool: StoryPool, threshold: float = ALIGN_THRESHOLD) -> np.ndarr
                      + NAME_BONUS * min(shared_names(a, b), MAX_SHARED))
         sims[i, j] = sims[j, i] = score
     return sims
+
+
+def is_lead_in(text: str) -> bool:
+    """A line that states no claim: under three words, or a lead-in ending in a colon
+    ("Read more:")."""
+    text = text.strip()
+    return len(text.split()) < 3 or text.endswith(":")
+
+
+def margin(sims: np.ndarray, owner: np.ndarray, k: int = MARGIN_K) -> np.ndarray:
+    """Ratio margin of each pair (as in bitext mining): its cosine over the mean of both
+    sentences' ``k`` best cosines in the other's article."""
+    n = len(owner)
+    articles = int(owner.max()) + 1 if n else 0
+    knn = np.zeros((n, articles), dtype=np.float32)  # sentence -> mean of its k best in each article
+    for a in range(articles):
+        cols = np.flatnonzero(owner == a)
+        best = -np.sort(-sims[:, cols], axis=1)[:, :min(k, len(cols))]
+        knn[:, a] = best.mean(axis=1)
+    mean = (knn[:, owner] + knn[:, owner].T) / 2  # [i, j]: knn of i in j's article, of j in i's
+    return sims / np.maximum(mean, 1e-6)
 
 
 def _refine(pool: StoryPool, members: list[int], out: list[tuple[list[int], int]]) -> None:
