@@ -52,6 +52,7 @@ _PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos en in im at o
 _ADVERBS = frozenset("""also later then again himself herself too however nonetheless still selbst auch dann
     später ebenfalls jedoch aber nun aussi ensuite même también luego después anche poi ancora também depois
     ainda""".split())
+_ARTICLE_PRONOUNS = frozenset("il elle".split())
 _OF = frozenset("of de del des du di della dei von vom der da do dos das".split())
 
 
@@ -236,7 +237,7 @@ def _name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
     return runs
 
 
-def subject_at_start(right: str, offset: int, known: set[str]) -> Subject | None:
+def subject_at_start(right: str, offset: int, known: set[str], after_verb: bool = False) -> Subject | None:
     """The speaker phrase at the start of ``right``: "Anne Gonzales, a spokeswoman",
     "la gobernadora, Ilse Marquand", "son gérant, Franck Delbos", "der Minister"."""
     words = right.split()
@@ -244,10 +245,10 @@ def subject_at_start(right: str, offset: int, known: set[str]) -> Subject | None
         return None
     lead = len(right) - len(right.lstrip())
     pronoun = _pronoun(words[0], offset + lead)
-    if pronoun:
-        return pronoun
-    if words[0].lower() in _PREPOSITIONS:
-        return None
+    if pronoun and not (after_verb and words[0].lower() in _ARTICLE_PRONOUNS):
+        return pronoun  # after a verb, "il"/"lo" are Italian articles, not French pronouns
+    if words[0].lower() in _PREPOSITIONS and not (words[0] == "a" and len(words) > 1 and words[1][:1].islower()):
+        return None  # "dijo a EFE": the addressee; but "disse a ministra Ana Costa"
     phrase = []
     for word in words[:14]:
         phrase.append(word)
@@ -300,7 +301,9 @@ def strip_roles(run: list[str], known: set[str]) -> list[str]:
     return run
 
 
-subject_after_verb = subject_at_start  # "said X", "sagte der Minister", "dijo el ministro"
+def subject_after_verb(right: str, offset: int, known: set[str]) -> Subject | None:
+    """The speaker phrase after an inverted verb: "said X", "sagte der Minister", "dijo el ministro"."""
+    return subject_at_start(right, offset, known, after_verb=True)
 
 
 def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:

@@ -16,7 +16,8 @@ import bisect
 import regex
 
 from storylens.analyze import speech_verbs as sv
-from storylens.analyze.attribution import _OF, _PREPOSITIONS, PRONOUN_SENTENCES, Person, Subject, _capitalised
+from storylens.analyze.attribution import (_OF, _PREPOSITIONS, PRONOUN_SENTENCES, Person, Subject, _capitalised,
+                                           strip_roles)
 from storylens.analyze.lang_data import NOT_NAMES
 from storylens.analyze.names import name_tokens, same_person
 from storylens.article import Entity
@@ -52,7 +53,8 @@ class Cast:
                 continue
             if entity.type not in ("PERSON", "NAME", "ORG"):
                 continue
-            person = Person(entity.name, set(entity.variants),
+            name = " ".join(strip_roles(entity.name.split(), set(entity.variants) - {entity.name}))
+            person = Person(name, set(entity.variants) | {name},
                             named_person=entity.type == "PERSON" or (entity.type == "NAME" and len(name_tokens(entity.name)) > 1))
             if entity.type == "ORG":
                 person.named_person = False
@@ -112,7 +114,7 @@ class Cast:
             person = Person(name, {name})  # the subject of a verb of saying: a person
             self.persons.append(person)
         person.keys.add(name)
-        if len(person.name.split()) > len(words) and person.name.endswith(" " + name):
+        if len(person.name.split()) > len(words) and " ".join(strip_roles(person.name.split(), set())) == name:
             person.name = name  # the entity's form had a role in front
         if not person.named_person and not _ORG_WORDS.search(name) and not name.isupper():
             person.named_person = True  # a named subject of a verb of saying, typed ORG by mistake

@@ -157,7 +157,7 @@ def extract_quotes(
             sentence = next((s.index for s in p_sentences if span.text[:30] in s.text),
                             p_sentences[0].index if p_sentences else 0)
             out.append(Quote(text=span.text, sentence=sentence, speaker=speaker, source=source,
-                             confidence=round(confidence, 2) if speaker else round(min(confidence, MIN_CONFIDENCE), 2)))
+                             confidence=round(max(0.0, confidence if speaker else min(confidence, MIN_CONFIDENCE)), 2)))
             previous = (span, speaker, confidence)
         last = spans_p[-1] if spans_p else None
         if last is not None and last.open_end:
