@@ -173,3 +173,48 @@ def test_coverage_of_a_stored_story_is_byte_identical_on_the_second_run(tmp_path
         second = runner.invoke(app, ["coverage", story, "--db", db, "--format", "json"])  # reads them back
         assert first.exit_code == 0, first.output
         assert first.output == second.output, story
+
+
+# --- entities in the report ----------------------------------------------------------------
+
+def test_story_entities_keep_apart_a_country_and_a_person(airasia):
+    for entity in airasia["entities"]:
+        variants = set(entity["variants"])
+        assert not ({"Malaysia", "Moazzam Malik"} <= variants), entity
+        assert not ({"Airbus", "Qatar Airways"} <= variants), entity
+
+
+def test_us_spellings_are_one_entity_and_types_must_agree():
+    from storylens.analyze.entities import merge_mentions
+
+    merged = merge_mentions([("U.S", "PLACE"), ("U.S.", "PLACE"), ("United States", "PLACE"), ("US", "NAME"),
+                             ("Malaysia", "PLACE"), ("Moazzam Malik", "PERSON"), ("Airbus", "ORG"),
+                             ("Qatar Airways", "ORG")])
+    by_variant = {v: e for e in merged for v in e.variants}
+    assert by_variant["U.S"] is by_variant["United States"] is by_variant["U.S."] is by_variant["US"]
+    assert by_variant["Malaysia"] is not by_variant["Moazzam Malik"]
+    assert by_variant["Airbus"] is not by_variant["Qatar Airways"]
+
+
+def test_german_names_lose_leading_roles_and_articles():
+    from storylens.analyze.entities import extract_entities
+    from storylens.article import Sentence
+
+    text = ("Der Verein hat Flügelstürmer Chalil Mansur verpflichtet. Die Fans zogen durch den Lindenpark. "
+            "Chalil Mansur kommt aus Almarena.")
+    sentences = tuple(Sentence(index=i, text=t.strip() + ".", paragraph=0)
+                      for i, t in enumerate(text.split(".")) if t.strip())
+    names = {v for e in extract_entities(sentences, "de") for v in e.variants}
+    assert "Chalil Mansur" in names and "Flügelstürmer Chalil Mansur" not in names
+    assert "Lindenpark" in names and "den Lindenpark" not in names
+
+
+def test_compare_never_lists_an_entity_as_shared_and_only_in_one():
+    from storylens.article import Entity
+    from storylens.match.entities import match_entities
+
+    a = (Entity("United States", "PLACE", ("United States",), "us"), Entity("U.S.", "PLACE", ("U.S.",), "us"))
+    b = (Entity("U.S", "PLACE", ("U.S",), "us"),)
+    shared, only_a, only_b = match_entities(a, b)
+    assert len(shared) == 1 and only_a == [] and only_b == []
+    assert {"United States", "U.S."} <= set(shared[0][0].variants)

