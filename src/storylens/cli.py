@@ -24,8 +24,17 @@ def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from storylens import __version__
+
+        out.print(f"storylens {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     """storylens: same-story detection, comparison and coverage of news articles."""
 
 

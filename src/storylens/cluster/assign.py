@@ -35,7 +35,12 @@ from storylens.cluster.evidence import (
     timestamp,
 )
 from storylens.cluster.profile import StoryProfile
-from storylens.match.duplicates import Duplicate, DuplicateIndex
+from storylens.match.duplicates import PARTIAL, Duplicate, DuplicateIndex
+
+# A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
+# point, wrapped in other site furniture) is a partial copy only when the story evidence
+# agrees: a long shared quote or a reused background paragraph is not a copy of another event.
+CHECKED_PARTIAL = 0.4
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class StoryClusterer:
         self.merged_into_: dict[int, int] = {}
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
-        self.duplicates_ = DuplicateIndex()
+        self.duplicates_ = DuplicateIndex(partial=CHECKED_PARTIAL)
         self.seq_ = last_seq
 
     def _ensure_state(self) -> None:
@@ -140,10 +145,11 @@ class StoryClusterer:
         nearest = np.array(sorted({int(k) for k in found.keys}))
         cosines = self.vectors_[nearest] @ profile.vector
         # the background: the nearest cosines the encoder vouches for, a small store's
-        # missing neighbours counted at the prior
+        # missing neighbours counted at the prior, and never below it: a story stands out
+        # of a sparse store of unrelated articles no more than it does when alone
         known = np.sort(cosines[self.covered_[nearest]])[::-1][: self.background_neighbors]
-        background = float((known.sum() + (self.background_neighbors - len(known)) * BACKGROUND_PRIOR)
-                           / self.background_neighbors)
+        background = max(BACKGROUND_PRIOR, float((known.sum() + (self.background_neighbors - len(known))
+                                                  * BACKGROUND_PRIOR) / self.background_neighbors))
         best: dict[int, float] = {}  # story -> best cosine among the nearest articles
         for position, cosine in zip(nearest.tolist(), cosines.tolist()):
             seq = self._live(self.story_of_[position])
@@ -152,13 +158,26 @@ class StoryClusterer:
         for key in profile.keys:
             if " " in key and 0 < self.terms_.names_.get(key, 0) <= self.rare_name_df:
                 stories.update(self._live(self.story_of_[p]) for p in self.rare_names_.get(key, ()))
-        out = {}
-        for seq in stories:
-            recent = self.members_[seq][-self.max_members:]
-            out[seq] = Candidate(members=tuple(self.profiles_[p] for p in recent), member_vectors=self.vectors_[recent],
-                                 member_times=self.times_[recent], vector_sum=self.vector_sum_[seq],
-                                 languages=frozenset(self.languages_[seq]))
-        return out, background
+        return {seq: self._candidate(seq) for seq in stories}, background
+
+    def _candidate(self, seq: int) -> Candidate:
+        recent = self.members_[seq][-self.max_members:]
+        return Candidate(members=tuple(self.profiles_[p] for p in recent), member_vectors=self.vectors_[recent],
+                         member_times=self.times_[recent], vector_sum=self.vector_sum_[seq],
+                         languages=frozenset(self.languages_[seq]))
+
+    def _copy(self, profile: StoryProfile) -> Duplicate | None:
+        """The earlier article ``profile`` copies (its index key), if any: exact, near, a
+        partial copy of most of it, or a lesser partial copy that the story evidence confirms."""
+        duplicate = self.duplicates_.find(profile.fingerprint)
+        if duplicate is None or duplicate.kind != "partial" or duplicate.containment >= PARTIAL:
+            return duplicate
+        seq = self._live(self.story_of_[int(duplicate.of)])
+        candidates, background = self._candidates(profile)
+        candidates.setdefault(seq, self._candidate(seq))
+        evidence = story_evidence(profile, candidates, background, self.terms_)[seq]
+        rule = self.rule or JoinRule()
+        return duplicate if rule.probability(evidence) >= rule.threshold else None
 
     def _merge(self, into: int, other: int) -> None:
         self.merged_into_[other] = into
@@ -167,7 +186,7 @@ class StoryClusterer:
         self.languages_[into] |= self.languages_.pop(other)
 
     def _place(self, profile: StoryProfile) -> StoryAssignment:
-        duplicate = self.duplicates_.find(profile.fingerprint)
+        duplicate = self._copy(profile)
         if duplicate is not None:
             original = int(duplicate.of)
             seq = self._live(self.story_of_[original])
@@ -202,7 +221,7 @@ class StoryClusterer:
     def is_copy(self, profile: StoryProfile) -> bool:
         """True when ``profile`` is a wire copy or near-duplicate of an article already placed."""
         self._ensure_state()
-        return self.duplicates_.find(profile.fingerprint) is not None
+        return self._copy(profile) is not None
 
     def place_in(self, profile: StoryProfile, story_id: str) -> None:
         """Put ``profile`` in the given story, whatever the evidence says (gold-state replays)."""

@@ -71,12 +71,13 @@ class JoinRule:
     the probability reaches ``threshold``. ``weights`` serve evidence on the encoder's
     basis (``Evidence.FEATURES``), ``lexical_weights`` evidence on the lexical basis
     (``LEXICAL_FEATURES``). Fitted by logistic regression on gold-state replays of
-    giveme5w1h (dated and undated), MEANTIME and SemEval pairs (docs/clustering.md)."""
+    giveme5w1h, MEANTIME, the labelled real pages and SemEval pairs ingested pair by pair
+    (``benchmarks/join_rule.py``, docs/clustering.md)."""
 
-    weights: tuple[float, ...] = (3.003, 3.596, 8.501, 4.006, 3.797, 0.0, 1.199, -0.956, -3.824)
-    bias: float = -6.399
-    lexical_weights: tuple[float, ...] = (4.006, 3.797, 0.0, 1.199, -0.956, -3.824)
-    lexical_bias: float = -3.0
+    weights: tuple[float, ...] = (1.421, 2.985, 7.957, 2.658, 2.453, 2.314, 0.702, -0.632, 1.264)
+    bias: float = -5.085
+    lexical_weights: tuple[float, ...] = (5.517, 3.577, 10.682, 0.137, -0.777, 2.063)
+    lexical_bias: float = -5.707
     threshold: float = 0.5
 
     def probability(self, evidence: Evidence) -> float:

@@ -48,7 +48,18 @@ class Comparison:
             "shared": self.shared,
             "only_a": self.only_a,
             "only_b": self.only_b,
+            "evidence": self.evidence,
         }
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """Which evidence the verdict can trust: ``encoder`` when the sentence encoder covers
+        both languages, else ``lexical`` (its cosines are noise there; names, numbers, dates
+        and e5's features carry the decision)."""
+        from storylens.analyze.embed import ENCODER_LANGUAGES
+
+        uncovered = sorted({self.a.get("language"), self.b.get("language")} - ENCODER_LANGUAGES - {None})
+        return {"basis": "lexical" if uncovered else "encoder", "languages_without_encoder": uncovered}
 
 
 def _describe(x: AnalyzedArticle) -> dict[str, Any]:

@@ -68,8 +68,18 @@ class StoryDetail:
     members: tuple[StoryMember, ...]
     merged_from: tuple[str, ...]  # ids of stories merged into this one
 
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """What the story's grouping could rest on: the sentence encoder's cosines where it
+        covers the languages, else lexical evidence only (names, numbers, words, time)."""
+        from storylens.analyze.embed import ENCODER_LANGUAGES
+
+        uncovered = sorted(set(self.story.languages) - ENCODER_LANGUAGES)
+        return {"basis": "lexical" if uncovered and len(uncovered) == len(self.story.languages) else
+                "encoder" if not uncovered else "mixed", "languages_without_encoder": uncovered}
+
     def to_dict(self) -> dict[str, Any]:
-        return {**self.story.to_dict(), "merged_from": list(self.merged_from),
+        return {**self.story.to_dict(), "merged_from": list(self.merged_from), "evidence": self.evidence,
                 "members": [m.to_dict() for m in self.members]}
 
 

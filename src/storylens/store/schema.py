@@ -83,6 +83,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (source, entry_id)
         );
     """),
+    ("0004_profile_terms", """
+        ALTER TABLE profiles ADD COLUMN terms TEXT NOT NULL DEFAULT ''
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -165,9 +165,11 @@ class SQLiteStore(Store):
                      a.source, p.language if p else (a.language or "und"), story_id,
                      dup.of if dup else None, dup.kind if dup else None, dup.overlap if dup else None, s.score, stamp))
                 if p is not None:
-                    conn.execute("INSERT INTO profiles VALUES (?, ?, ?, ?, ?, ?)", (
+                    conn.execute("INSERT INTO profiles (article_rowid, vector, keys, numbers, fingerprint, shingles, terms)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?)", (
                         cur.lastrowid, p.vector.astype(np.float16).tobytes(), _SEP.join(sorted(p.keys)),
-                        _SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size))
+                        _SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size,
+                        _SEP.join(sorted(p.terms))))
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
             conn.execute("COMMIT")
@@ -181,13 +183,13 @@ class SQLiteStore(Store):
     # -- reading --------------------------------------------------------------------
     def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
-            "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles"
-            " FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
-        for aid, language, published, story_id, vector, keys, numbers, fp, shingles in rows:
+            "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
+            " p.terms FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
+        for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms in rows:
             yield StoryProfile(
                 article_id=aid, language=language, published=_date(published),
                 vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
-                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles)), story_id
+                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms)), story_id
 
     def story_seq(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
