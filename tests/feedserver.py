@@ -23,10 +23,11 @@ class Route:
     etag: str | None = None
     fail_first: int = 0  # answer 500 to this many requests first
     hang: bool = False
+    headers: dict[str, str] | None = None  # more response headers (e.g. Location of a redirect)
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.release = threading.Event()
@@ -49,11 +50,13 @@ class FeedServer:
                     return self._answer(500, b"oops", "text/plain")
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
                     return self._answer(304, b"", None, route.etag)
-                self._answer(route.status, route.body, route.content_type, route.etag)
+                self._answer(route.status, route.body, route.content_type, route.etag, route.headers)
 
-            def _answer(self, status, body, content_type, etag=None) -> None:
+            def _answer(self, status, body, content_type, etag=None, headers=None) -> None:
                 try:
                     self.send_response(status)
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
                     if content_type:
                         self.send_header("Content-Type", content_type)
                     if etag:
@@ -64,9 +67,9 @@ class FeedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.base = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> FeedServer:

@@ -123,6 +123,8 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first file that cannot be read "
                                                         "(default: report it at the end and go on)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let links found in feeds and redirects reach "
+                                       "loopback, private and link-local addresses (default: only when the feed is on one)."),
 ) -> None:
     """Add articles to the store and place them in stories. Re-runnable: nothing is added twice.
 
@@ -133,7 +135,7 @@ def ingest(
     from storylens.store import open_store
 
     if needs_sources(paths):
-        _ingest_sources(paths, db, workers or 1, fetch_pages, as_json)
+        _ingest_sources(paths, db, workers or 1, fetch_pages, as_json, allow_private)
         return
     files = article_files(paths)
     total = count_articles(files)
@@ -158,7 +160,8 @@ def ingest(
         sys.exit(2)
 
 
-def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages: bool, as_json: bool) -> None:
+def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages: bool, as_json: bool,
+                    allow_private: bool = False) -> None:
     """``ingest`` of feeds, OPML lists, archives and URLs: one poll of each, one line per source."""
     from storylens.engine import StoryEngine
     from storylens.ingest.fetch import Fetcher
@@ -166,7 +169,8 @@ def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages:
     from storylens.store import open_store
 
     sources = sources_from_specs(paths)
-    with open_store(db) as store, Fetcher() as fetcher, StoryEngine(store, workers=workers) as engine:
+    with open_store(db) as store, Fetcher(allow_private=allow_private) as fetcher, \
+            StoryEngine(store, workers=workers) as engine:
         poller = Poller(engine, fetcher, fetch_pages=fetch_pages, track_files=False)
         results = [poller.poll(source) for source in sources]
         counts = store.counts()
@@ -189,6 +193,8 @@ def watch(
     every: str = typer.Option(None, "--every", help="Default time between polls of a source: 30s, 10m, 1h (default: "
                                                    "the file's `every`, else 10m)."),
     once: bool = typer.Option(False, "--once", help="Poll every source once and exit (for cron and tests)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let links found in feeds and redirects reach "
+                                       "loopback, private and link-local addresses (as `allow_private = true`)."),
 ) -> None:
     """Poll feeds and folders on a schedule; ingest what is new. SIGTERM or Ctrl-C stops after the current batch."""
     import logging
@@ -203,7 +209,8 @@ def watch(
     default_every = parse_interval(every, "--every") if every else config.every
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s",
                         datefmt="%Y-%m-%dT%H:%M:%S")
-    with open_store(db) as store, Fetcher(**config.politeness) as fetcher:
+    politeness = {**config.politeness, **({"allow_private": True} if allow_private else {})}
+    with open_store(db) as store, Fetcher(**politeness) as fetcher:
         poller = Poller(StoryEngine(store), fetcher, fetch_pages=config.fetch_pages)
         watcher = Watcher(poller, config.sources, default_every)
         handle_signals(watcher.stop)

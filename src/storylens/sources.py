@@ -205,11 +205,17 @@ class Poller:
             self.log.save(key, state, status)
 
     def _read_feed(self, feed: Feed, result: PollResult) -> bool:
+        """The feed's new entries into the engine; linked pages are fetched as links found
+        in ``feed.source`` (a feed off the network or on a public address cannot send the
+        fetcher to a loopback or private one)."""
         keys = feed.keys()
         done = self.log.seen(feed.source, keys)
         stored = self.log.stored_ids(article_id(k) for k in keys)
         done |= {k for k in keys if article_id(k) in stored}
-        complete = self._ingest(feed.articles(fetch_page=self._fetch_page if self.fetch_pages else None,
+        def fetch_page(url: str, aid: str) -> Article | None:
+            return self._fetch_page(url, aid, feed.source)
+
+        complete = self._ingest(feed.articles(fetch_page=fetch_page if self.fetch_pages else None,
                                               skip=done.__contains__), result)
         result.skipped += feed.counts.get("entries already seen", 0)
         result.counts.update({k: v for k, v in feed.counts.items() if k != "entries already seen"})
@@ -218,11 +224,11 @@ class Poller:
             self.log.mark_seen(feed.source, keys)
         return complete
 
-    def _fetch_page(self, url: str, aid: str) -> Article | None:
+    def _fetch_page(self, url: str, aid: str, origin: str) -> Article | None:
         if self.stop.is_set():
             return None
         try:
-            return parse_html(self._text(self.fetcher.get(url)), aid, url, url=url)
+            return parse_html(self._text(self.fetcher.get(url, origin=origin)), aid, url, url=url)
         except InputError:
             return None
 

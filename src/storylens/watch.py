@@ -63,7 +63,7 @@ class WatchConfig:
 
 
 _POLITENESS = {"min_interval": "interval", "timeout": "interval", "backoff": "interval", "retries": int,
-               "robots": bool, "user_agent": str}
+               "robots": bool, "user_agent": str, "allow_private": "allow"}
 _SECTIONS = {"feed": ("url", "path", "every"), "folder": ("path", "every"), "opml": ("path", "every"),
              "warc": ("path", "every")}
 
@@ -83,6 +83,11 @@ def _politeness(table: dict, where: str) -> dict:
         value = table[key]
         if kind == "interval":
             out[key] = 0.0 if value in (0, "0", "0s") and key == "min_interval" else parse_interval(value, f"{where}.{key}")
+        elif kind == "allow":  # true, or a list of addresses, networks (10.0.0.0/8) and host names
+            if not (isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+                raise ConfigError(f"{where}.{key}: give true, false or a list of addresses, networks and host "
+                                  f"names, got {value!r}")
+            out[key] = value
         elif kind is int:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{where}.{key}: give a whole number of 0 or more, got {value!r}")

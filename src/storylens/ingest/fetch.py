@@ -12,16 +12,28 @@
   connection errors ``retries`` times with exponential back-off (``backoff`` x 2^n,
   or the server's Retry-After when shorter than a minute); a 4xx is never retried;
 - sends ``If-None-Match`` / ``If-Modified-Since`` from the validators it is given, so an
-  unchanged resource comes back as a 304 with no body (``Fetched.not_modified``).
+  unchanged resource comes back as a 304 with no body (``Fetched.not_modified``);
+- follows redirects itself (at most ``max_redirects``), giving every hop the robots.txt,
+  pacing and address checks of a first request;
+- refuses loopback, private, link-local, cloud-metadata, unspecified and other reserved
+  addresses (``blocked_reason``) for links found in feeds (``get(url, origin=feed)``) and for
+  redirects, unless the feed or the URL the user named is itself on such an address or
+  ``allow_private`` says so (True, or a list of addresses, networks and host names). Every
+  address a host name resolves to is checked, before the request and again when the
+  connection is made (the connection goes to the checked address: no DNS rebinding).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from storylens import __version__
@@ -29,6 +41,9 @@ from storylens.errors import InputError
 
 USER_AGENT = f"storylens/{__version__} (news story engine; +https://pypi.org/project/storylens/)"
 MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 5  # RFC 9309 asks robots.txt readers to follow at least five
+REDIRECTS = (301, 302, 303, 307, 308)
+METADATA = ipaddress.ip_address("169.254.169.254")
 
 
 class FetchError(InputError):
@@ -80,12 +95,59 @@ def _host(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def blocked_reason(address: str | Address) -> str | None:
+    """Why an address is off limits to links found in feeds and to redirects, or None:
+    ``cloud metadata``, ``loopback``, ``link-local``, ``unspecified``, ``private``,
+    ``multicast`` or ``reserved`` (IPv4 inside IPv6 is judged as IPv4)."""
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+                                                   if ip in ipaddress.ip_network("64:ff9b::/96") else None)
+        if inner is not None:
+            return blocked_reason(inner)
+    if ip == METADATA:
+        return "cloud metadata"
+    for reason, flag in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
+                         ("unspecified", ip.is_unspecified), ("multicast", ip.is_multicast),
+                         ("private", ip.is_private or getattr(ip, "is_site_local", False)),
+                         ("reserved", ip.is_reserved or not ip.is_global)):
+        if flag:
+            return reason
+    return None
+
+
+def resolve(host: str, port: int) -> list[Address]:
+    """Every address ``host`` resolves to (an IP literal resolves to itself)."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]").split("%")[0])]
+    except ValueError:
+        pass
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """Connects only to an address the fetcher's current policy allows, and to that
+    address itself (not to a second DNS answer), so a host name cannot rebind in between."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        address = self.fetcher._checked_addresses(host, port, self.fetcher._private_ok)[0]
+        return super().connect_tcp(str(address), port, timeout, local_address, socket_options)
+
+
 class Fetcher:
     """Polite HTTP GETs for feeds and pages. Use as a context manager or call ``close()``."""
 
     def __init__(self, *, user_agent: str = USER_AGENT, timeout: float = 10.0, retries: int = 3,
                  backoff: float = 1.0, min_interval: float = 1.0, respect_robots: bool = True,
-                 robots_ttl: float = 3600.0, max_bytes: int = MAX_BYTES) -> None:
+                 robots_ttl: float = 3600.0, robots_retry: float = 600.0, max_bytes: int = MAX_BYTES,
+                 max_redirects: int = MAX_REDIRECTS, allow_private: bool | Iterable[str] = False) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.retries = retries
@@ -93,8 +155,13 @@ class Fetcher:
         self.min_interval = min_interval
         self.respect_robots = respect_robots
         self.robots_ttl = robots_ttl
+        self.robots_retry = robots_retry
         self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.allow_private = allow_private
         self._client: httpx.Client | None = None
+        self._private_ok = False  # the policy of the hop being fetched (one request at a time)
+        self._allowed_nets, self._allowed_names = _allow_list(allow_private)
         self._last: dict[str, float] = {}  # host -> monotonic time of its last request
         self._robots: dict[str, tuple[float, RobotFileParser | None]] = {}  # host -> (expiry, parser; None = all banned)
 
@@ -102,8 +169,10 @@ class Fetcher:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            self._client = httpx.Client(headers={"User-Agent": self.user_agent}, follow_redirects=True,
-                                        timeout=httpx.Timeout(self.timeout))
+            transport = httpx.HTTPTransport()
+            transport._pool._network_backend = _CheckedBackend(self)  # httpcore's hook for connections
+            self._client = httpx.Client(headers={"User-Agent": self.user_agent}, follow_redirects=False,
+                                        timeout=httpx.Timeout(self.timeout), transport=transport)
         return self._client
 
     def close(self) -> None:
@@ -164,7 +233,7 @@ class Fetcher:
         return float(value) if value.isdigit() and int(value) <= 60 else None
 
     # -- robots.txt --------------------------------------------------------------------
-    def _robots_for(self, url: str) -> RobotFileParser | None:
+    def _robots_for(self, url: str, private_ok: bool) -> RobotFileParser | None:
         host = _host(url)
         cached = self._robots.get(host)
         if cached is not None and cached[0] > time.monotonic():
@@ -172,31 +241,106 @@ class Fetcher:
         parser: RobotFileParser | None = RobotFileParser(host + "/robots.txt")
         ttl = self.robots_ttl
         try:
-            response, body = self._send(host + "/robots.txt", {})
-            if response.status_code >= 400:
+            response, body = self._follow(host + "/robots.txt", {}, private_ok=private_ok, robots=False)
+            if response.status_code >= 400 or response.status_code in REDIRECTS:
                 parser.parse([])  # no robots file: everything allowed
             else:
                 parser.parse(body.decode("utf-8", "replace").splitlines())
-        except FetchError:
-            parser, ttl = None, 0.0  # unreachable: the host is off limits until the next try
+        except FetchError:  # unreachable: the host is off limits, and not asked again for a while
+            parser, ttl = None, self.robots_retry
         self._robots[host] = (time.monotonic() + ttl, parser)
         return parser
 
-    def allowed(self, url: str) -> bool:
-        """Whether robots.txt lets storylens fetch ``url``."""
+    def allowed(self, url: str, private_ok: bool = True) -> bool:
+        """Whether robots.txt lets storylens fetch ``url`` (``private_ok``: whether redirects
+        of the robots.txt request may reach non-public addresses)."""
         if not self.respect_robots:
             return True
-        parser = self._robots_for(url)
+        parser = self._robots_for(url, private_ok)
         if parser is None:
-            raise FetchError(url, "robots.txt is unreachable; the host is treated as off limits for now")
+            raise FetchError(url, f"robots.txt of {_host(url)} is unreachable; the host is off limits for now "
+                                  f"(asked again after {self.robots_retry:g} s)")
         return parser.can_fetch(self.user_agent, url)
 
+    # -- addresses ---------------------------------------------------------------------
+    def _allowed(self, host: str, address: Address) -> bool:
+        return (host.lower().strip("[]") in self._allowed_names
+                or any(address in net for net in self._allowed_nets))
+
+    def _checked_addresses(self, host: str, port: int, private_ok: bool) -> list[Address]:
+        """The addresses of ``host``; a ``FetchError`` when one of them is off limits."""
+        try:
+            addresses = resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(host, f"cannot resolve the host name ({exc})") from None
+        if private_ok or self.allow_private is True:
+            return addresses
+        for address in addresses:
+            reason = blocked_reason(address)
+            if reason and not self._allowed(host, address):
+                raise FetchError(host, f"resolves to a {reason} address ({address}); not fetched (a link found in a "
+                                       "feed or a redirect may not reach such an address unless the feed itself "
+                                       "is on one; allow it with allow_private / --allow-private)", retryable=False)
+        return addresses
+
+    def on_private_address(self, url: str) -> bool:
+        """Whether ``url``'s host resolves to a loopback, private or other non-public address."""
+        parts = urlsplit(url)
+        try:
+            return any(blocked_reason(a) for a in resolve(parts.hostname or "", parts.port or 80))
+        except (OSError, UnicodeError, ValueError):
+            return False
+
+    def _check_hop(self, url: str, private_ok: bool) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(url, "not an http(s) URL; not fetched", retryable=False)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            self._checked_addresses(parts.hostname, port, private_ok)
+        except FetchError as exc:
+            raise FetchError(url, exc.problem, exc.retryable) from None
+        except ValueError:
+            raise FetchError(url, "the URL's port is not a number", retryable=False) from None
+
+    def _follow(self, url: str, headers: dict[str, str], *, private_ok: bool = True, first_ok: bool = True,
+                robots: bool = True) -> tuple[httpx.Response, bytes]:
+        """GET ``url`` and the redirects it leads to; each hop is checked (address, robots.txt)
+        and paced. ``first_ok``: the first hop may be on a private address (the user named it)."""
+        current = url
+        for hop in range(self.max_redirects + 1):
+            ok = private_ok or (first_ok and hop == 0)
+            self._check_hop(current, ok)
+            if robots and hop and not self.allowed(current, ok):
+                raise FetchError(url, f"redirected to {current}, which the site's robots.txt disallows; not fetched",
+                                 retryable=False)
+            self._private_ok = ok
+            try:
+                response, body = self._send(current, headers)
+            finally:
+                self._private_ok = False
+            location = response.headers.get("location")
+            if response.status_code not in REDIRECTS or not location:
+                return response, body
+            following = urljoin(current, location)
+            if _host(following) != _host(current):
+                headers = {}  # validators belong to the first URL's host
+            current = following
+        raise FetchError(url, f"more than {self.max_redirects} redirects; not followed", retryable=False)
+
     # -- the API -----------------------------------------------------------------------
-    def get(self, url: str, validators: Validators | None = None) -> Fetched:
-        """Fetch ``url`` (conditionally when ``validators`` are given)."""
+    def get(self, url: str, validators: Validators | None = None, *, origin: str | None = None) -> Fetched:
+        """Fetch ``url`` (conditionally when ``validators`` are given). ``origin``: the feed the
+        link was found in (its URL, or a file path); None when the user named ``url``.
+
+        Links may reach non-public addresses only when their feed is on one; redirects only
+        when the first URL is on one (or ``allow_private``)."""
         if not is_url(url):
             raise FetchError(url, "not an http(s) URL", retryable=False)
-        if not self.allowed(url):
+        named = origin is None
+        private_ok = self.on_private_address(url if named else origin) if (named or is_url(origin)) else False
+        self._check_hop(url, private_ok or named)
+        if not self.allowed(url, private_ok):
             raise FetchError(url, "disallowed by the site's robots.txt; not fetched", retryable=False)
         headers = {}
         if validators is not None:
@@ -204,12 +348,25 @@ class Fetcher:
                 headers["If-None-Match"] = validators.etag
             if validators.last_modified:
                 headers["If-Modified-Since"] = validators.last_modified
-        response, body = self._send(url, headers)
+        response, body = self._follow(url, headers, private_ok=private_ok, first_ok=named)
         status = response.status_code
         if status == 304:
             return Fetched(str(response.url), 304, b"", validators=validators or Validators())
-        if status >= 400:
+        if status >= 400 or status in REDIRECTS:
             raise FetchError(url, f"HTTP {status} {response.reason_phrase}".rstrip(), retryable=status in (408, 429),
                              status=status)
         return Fetched(str(response.url), status, body, response.headers.get("content-type", ""),
                        Validators(response.headers.get("etag"), response.headers.get("last-modified")))
+
+
+def _allow_list(allow: bool | Iterable[str]) -> tuple[list, set[str]]:
+    """``allow_private`` as networks and host names (True and False: none)."""
+    if isinstance(allow, bool) or allow is None:
+        return [], set()
+    nets, names = [], set()
+    for item in ([allow] if isinstance(allow, str) else allow):
+        try:
+            nets.append(ipaddress.ip_network(item.strip("[]"), strict=False))
+        except ValueError:
+            names.add(item.lower())
+    return nets, names
