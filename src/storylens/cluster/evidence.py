@@ -14,6 +14,8 @@ For an article and each candidate story, ``story_evidence`` measures:
   seen so far plus ``PRIOR_DOCS`` imagined articles that share none of them, so that a
   store of two articles does not weigh everything at zero);
 - ``new_language``: 1 when no member is in the article's language;
+- ``same_outlet``: 1 when the closest members are all from the article's own outlet (an
+  outlet seldom reports one event twice; two pages of one site on one day often look alike);
 - ``time``: log(1 + days to the nearest dated member) − 4 when both sides are dated, else 0;
   ``undated``: 1 when there is no such pair of dates. No date is not a date: the rule
   learns what an undated pair is worth from replays of undated articles.
@@ -37,7 +39,7 @@ from storylens.cluster.profile import StoryProfile
 NEUTRAL_LOG_DAYS = 4.0
 PRIOR_DOCS = 50  # imagined articles in the IDF's document count (a cold store's terms are rare)
 BACKGROUND_PRIOR = 0.35  # the cosine a missing neighbour counts as in the background
-LEXICAL_FEATURES = ("names", "numbers", "words", "new_language", "time", "undated")
+LEXICAL_FEATURES = ("names", "numbers", "words", "new_language", "same_outlet", "time", "undated")
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,13 @@ class Evidence:
     numbers: float
     words: float
     new_language: float
+    same_outlet: float
     time: float
     undated: float
     basis: str = "encoder"  # "lexical" when the encoder does not cover the languages
 
-    FEATURES = ("cosine_max", "gap", "centroid_margin", "names", "numbers", "words", "new_language", "time", "undated")
+    FEATURES = ("cosine_max", "gap", "centroid_margin", "names", "numbers", "words", "new_language", "same_outlet",
+                "time", "undated")
 
     def as_vector(self) -> np.ndarray:
         return np.array([getattr(self, f) for f in self.FEATURES], dtype=np.float64)
@@ -75,10 +79,10 @@ class JoinRule:
     giveme5w1h, MEANTIME, the labelled real pages and SemEval pairs ingested pair by pair
     (``benchmarks/join_rule.py``, docs/clustering.md)."""
 
-    weights: tuple[float, ...] = (1.357, 3.161, 8.102, 2.645, 2.558, 2.391, 0.730, -0.616, 1.005)
-    bias: float = -4.840
-    lexical_weights: tuple[float, ...] = (5.517, 3.577, 10.682, 0.137, -0.777, 2.063)
-    lexical_bias: float = -5.707
+    weights: tuple[float, ...] = (1.425, 2.950, 8.171, 2.650, 2.678, 2.594, 0.693, -0.666, -0.613, 0.967)
+    bias: float = -4.864
+    lexical_weights: tuple[float, ...] = (5.533, 3.591, 10.676, 0.135, 0.214, -0.774, 2.055)
+    lexical_bias: float = -5.703
     threshold: float = 0.5
 
     def probability(self, evidence: Evidence) -> float:
@@ -200,6 +204,7 @@ def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], back
             numbers=max(weighted_jaccard(numbers, m.numbers, number_weights, numbers_total) for m in nearest),
             words=max(word_overlap[i] for i in order),
             new_language=float(article.language not in c.languages),
+            same_outlet=float(article.outlet is not None and all(m.outlet == article.outlet for m in nearest)),
             time=math.log1p(days) - NEUTRAL_LOG_DAYS if days is not None else 0.0,
             undated=float(days is None),
             basis=basis,

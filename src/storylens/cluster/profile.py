@@ -45,6 +45,7 @@ class StoryProfile:
     numbers: frozenset[str]  # normalised numbers and dates
     fingerprint: Fingerprint
     terms: frozenset[str] = frozenset()  # content-word stems (``content_terms``)
+    outlet: str | None = None  # the outlet's name, lower case
 
 
 def lead_text(article: Article) -> str:
@@ -114,5 +115,6 @@ def profile_articles(articles: Sequence[Article]) -> list[StoryProfile]:
             article_id=article.id, language=language, published=article.published,
             vector=vectors[source.get(i, i)], keys=name_keys(sentences, language), numbers=numbers,
             fingerprint=prints[i], terms=content_terms(article.title, article.text),
+            outlet=article.outlet.lower() if article.outlet else None,
         ))
     return out

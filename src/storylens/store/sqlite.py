@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from storylens.cluster.profile import StoryProfile
-from storylens.errors import StoreError
+from storylens.errors import NotAStore, StoreError, StoreNotFound, StoreReadOnly
 from storylens.match.duplicates import Fingerprint
 from storylens.article import AnalyzedArticle, Article
 from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
 from storylens.store.codec import decode_analysis, encode_analysis
+from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store.schema import migrate, now
 
 DEFAULT_PATH = "storylens.db"
@@ -80,29 +82,25 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path = DEFAULT_PATH, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self._writing = False
+        self.conn = None
         try:
             if readonly:
-                if not self.path.exists():
-                    raise StoreError(f"{self.path}: no such store; create it with `storylens ingest FILES --db {self.path}`")
-                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                            isolation_level=None, check_same_thread=False)
+                self.conn = open_reader(self.path)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-                self.conn.execute("PRAGMA journal_mode = WAL")
-                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn = open_writer(self.path)
                 migrate(self.conn)
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
             self._check_version()
-        except (sqlite3.DatabaseError, ValueError, StoreError) as exc:
-            if getattr(self, "conn", None) is not None:
+        except (sqlite3.Error, ValueError, StoreError) as exc:
+            if self.conn is not None:
                 self.conn.close()
             if isinstance(exc, StoreError):
                 raise
             if isinstance(exc, ValueError):
-                raise StoreError(f"{self.path}: {exc}") from None
-            raise StoreError(f"{self.path}: not a storylens store ({exc})") from None
+                raise NotAStore(f"{self.path}: {exc}") from None
+            raise translate(self.path, exc) from None
 
     def _check_version(self) -> None:
         from storylens.store.schema import SCHEMA_VERSION
@@ -112,7 +110,57 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: schema version {version}, this storylens needs {SCHEMA_VERSION}; "
                              "open it once for writing (storylens ingest) to migrate")
 
+    # -- transactions ---------------------------------------------------------------------
+    def changes(self) -> int:
+        """A number that changes whenever another connection (another process) commits to the file."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @contextmanager
+    def writing(self) -> Iterator[SQLiteStore]:
+        """Hold the write lock for the block: one transaction, which ``add`` joins. Another
+        process's write transaction is waited for (up to ``BUSY_SECONDS``); inside the block
+        reads see every commit made before it."""
+        if self.readonly:
+            raise StoreReadOnly(f"{self.path}: opened read-only")
+        if self._writing:
+            yield self
+            return
+        self._writing = True
+        try:
+            with self._transaction(nested=False):
+                yield self
+        finally:
+            self._writing = False
+
+    @contextmanager
+    def _transaction(self, nested: bool = True) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any failure (when SQLite has not
+        rolled it back itself, as it does on a full disk). Inside ``writing`` it is that block's."""
+        if self.readonly:
+            raise StoreReadOnly(f"{self.path}: opened read-only")
+        if nested and self._writing:
+            yield
+            return
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc) from None
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the original failure says more
+            if isinstance(exc, sqlite3.Error):
+                raise translate(self.path, exc) from None
+            raise
+
     # -- writing ------------------------------------------------------------------------
+    @guarded
     def known(self, articles: Sequence) -> dict[str, str]:
         out: dict[str, str] = {}
         for article in articles:
@@ -127,24 +175,24 @@ class SQLiteStore(Store):
                 out[article.id] = "url"
         return out
 
+    @guarded
     def by_content(self, content_hash: str) -> str | None:
         row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1",
                                 (content_hash,)).fetchone()
         return row[0] if row else None
 
+    @guarded
     def story_of(self, article_id: str) -> str:
         row = self.conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no article {article_id!r} in {self.path}")
+            raise StoreNotFound(f"no article {article_id!r} in {self.path}")
         return row[0]
 
+    @guarded
     def add(self, batch: Sequence[Ingested]) -> None:
-        if self.readonly:
-            raise StoreError(f"{self.path}: opened read-only")
         stamp = now()
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for item in batch:
                 a, p, s = item.article, item.profile, item.assignment
                 if s.opened:
@@ -172,25 +220,21 @@ class SQLiteStore(Store):
                         _SEP.join(sorted(p.terms))))
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
-            conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: batch not stored, nothing changed ({exc})") from None
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     # -- reading --------------------------------------------------------------------
+    @guarded
     def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
             "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
-            " p.terms FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
-        for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms in rows:
+            " p.terms, a.outlet FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
+        for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms, outlet in rows:
             yield StoryProfile(
                 article_id=aid, language=language, published=_date(published),
                 vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
-                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms)), story_id
+                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms),
+                outlet=outlet.lower() if outlet else None), story_id
 
+    @guarded
     def story_seq(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
 
@@ -211,6 +255,7 @@ class SQLiteStore(Store):
                      outlets=tuple(sorted(v for v in json.loads(row[6]) if v)),
                      first_published=_date(row[7]), last_published=_date(row[8]), updated_at=row[9])
 
+    @guarded
     def stories(self, language: str | None = None, since: datetime | None = None,
                 limit: int | None = None, offset: int = 0) -> list[Story]:
         sql, params = story_query(language=language, since=since)
@@ -219,6 +264,7 @@ class SQLiteStore(Store):
             params += [limit, offset]
         return [self._story(row) for row in self.conn.execute(sql, params)]
 
+    @guarded
     def story(self, story_id: str) -> StoryDetail:
         story_id = self._live_story(story_id)
         sql = self._STORY_SQL.format(where="AND s.id = ?", having="")
@@ -232,17 +278,19 @@ class SQLiteStore(Store):
         merged = tuple(r[0] for r in self.conn.execute("SELECT from_id FROM story_merges WHERE into_id = ?", (story_id,)))
         return StoryDetail(story=story, members=members, merged_from=merged)
 
+    @guarded
     def _live_story(self, story_id: str) -> str:
         seen = set()
         while True:
             row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
             if row is None:
-                raise StoreError(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
+                raise StoreNotFound(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
             if row[0] is None or story_id in seen:
                 return story_id
             seen.add(story_id)
             story_id = row[0]
 
+    @guarded
     def story_articles(self, story_id: str) -> list[StoredArticle]:
         story_id = self._live_story(story_id)
         rows = self.conn.execute(
@@ -254,6 +302,7 @@ class SQLiteStore(Store):
                             language=r[6], authors=tuple(json.loads(r[7])), source=r[8]),
             story_id=story_id, language=r[9], duplicate_of=r[10], duplicate_kind=r[11], overlap=r[12]) for r in rows]
 
+    @guarded
     def analyses(self, article_ids: Sequence[str]) -> dict[str, AnalyzedArticle]:
         out: dict[str, AnalyzedArticle] = {}
         for start in range(0, len(article_ids), 500):
@@ -269,25 +318,21 @@ class SQLiteStore(Store):
                 out[r[0]] = decode_analysis(article, r[9], r[10])
         return out
 
+    @guarded
     def save_analyses(self, analysed: Sequence[AnalyzedArticle]) -> None:
-        if self.readonly:
-            raise StoreError(f"{self.path}: opened read-only")
         stamp = now()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for x in analysed:
                 data, vectors = encode_analysis(x)
                 self.conn.execute(
                     "INSERT OR REPLACE INTO analyses SELECT rowid, ?, ?, ?, ? FROM articles WHERE id = ?",
                     (ANALYSIS_VERSION, data, vectors, stamp, x.id))
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
+    @guarded
     def article_stories(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, story_id FROM articles"))
 
+    @guarded
     def counts(self) -> dict[str, int]:
         articles, copies = self.conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(duplicate_of IS NOT NULL), 0) FROM articles").fetchone()
@@ -295,7 +340,8 @@ class SQLiteStore(Store):
         return {"articles": articles, "stories": stories, "copies": copies}
 
     def close(self) -> None:
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
 
     def __enter__(self) -> SQLiteStore:
         return self
