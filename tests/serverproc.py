@@ -26,8 +26,8 @@ def demo_records() -> list[dict]:
 
 
 @contextmanager
-def running_server(db: Path, token: str | None = None, timeout: float = 60.0):
-    """Start ``python -m storylens.cli serve`` on 127.0.0.1; yield its base URL; stop it."""
+def running_server(db: Path, token: str | None = None, timeout: float = 60.0, args: tuple[str, ...] = ()):
+    """Start ``python -m storylens.cli serve`` on 127.0.0.1 (with more ``args``); yield its base URL; stop it."""
     import httpx
 
     port = free_port()
@@ -35,7 +35,7 @@ def running_server(db: Path, token: str | None = None, timeout: float = 60.0):
     if token:
         env["STORYLENS_TOKEN"] = token
     log = db.with_suffix(".log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "storylens.cli", "serve", "--db", str(db), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "storylens.cli", "serve", "--db", str(db), "--port", str(port), *args],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

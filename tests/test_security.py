@@ -113,3 +113,148 @@ def test_a_failed_robots_txt_is_remembered_per_host(tmp_path):
         assert len(results) == 4 and all("robots.txt" in r.error and "unreachable" in r.error for r in results)
         assert len(dead.hits("/robots.txt")) == 2  # one request and its retry, for four feeds
         assert all(dead.hits(f"/{name}.xml") == [] for name in "abcd")
+
+
+# -- the server ------------------------------------------------------------------------
+import json  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import httpx  # noqa: E402
+
+from serverproc import ROOT, demo_records, running_server  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    db = tmp_path_factory.mktemp("served") / "news.db"
+    with running_server(db, args=("--allowed-host", "news.example", "--request-timeout", "1",
+                                  "--max-compare-chars", "20000")) as base:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            yield client, db
+
+
+def _port(client) -> int:
+    return client.base_url.port
+
+
+def test_writes_take_json_only(served):
+    client, _ = served
+    record = json.dumps({"id": "csrf", "title": "Forged", "text": "A forged article sent by another web site."})
+    for kind in ("text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "multipart/form-data",
+                 None):
+        headers = {"content-type": kind} if kind else {}
+        answer = client.post("/articles", content=record.encode(), headers=headers)
+        assert answer.status_code == 415, (kind, answer.text)
+        assert answer.json()["error"]["field"] == "Content-Type"
+    assert client.post("/compare", content=b'{"a": "x", "b": "y"}', headers={"content-type": "text/plain"}).status_code == 415
+    with pytest.raises(httpx.HTTPStatusError):
+        client.get("/articles/csrf").raise_for_status()
+
+
+def test_the_compare_form_is_taken_from_the_page_itself_only(served):
+    client, _ = served
+    form = {"title_a": "x", "text_a": " ", "title_b": "", "text_b": "y"}  # refused by the form itself: no analysis
+    evil = client.post("/compare", data=form, headers={"Origin": "http://evil.example"})
+    assert evil.status_code == 403 and evil.json()["error"]["field"] == "Origin"
+    assert client.post("/compare", data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    other_port = client.post("/compare", data=form, headers={"Origin": "http://127.0.0.1:1"})
+    assert other_port.status_code == 403  # another local service's page
+    own = client.post("/compare", data=form, headers={"Origin": str(client.base_url).rstrip("/"),
+                                                      "Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 400 and "paste its text" in own.text
+
+
+def test_the_server_answers_only_to_its_host_names(served):
+    client, _ = served
+    port = _port(client)
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "192.168.1.5", ""):
+        answer = client.get("/stories", headers={"Host": host})
+        assert answer.status_code == 400, host
+        assert answer.json()["error"]["field"] == "Host"
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "localhost", f"news.example:{port}",
+                 f"NEWS.example.:{port}"):
+        assert client.get("/stories", headers={"Host": host}).status_code == 200, host
+
+
+def test_pages_and_json_send_security_headers(served):
+    client, _ = served
+    for path in ("/", "/stories", "/compare", "/docs", "/openapi.json", "/stories/nope", "/health"):
+        answer = client.get(path)
+        csp = answer.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp, path
+        assert answer.headers["x-frame-options"] == "DENY" and answer.headers["x-content-type-options"] == "nosniff"
+    assert "script-src" not in client.get("/").headers["content-security-policy"]
+
+
+def test_out_of_range_queries_are_400_not_500(served):
+    client, _ = served
+    cases = {"/stories?offset=9223372036854775808": "offset", "/stories?offset=-1": "offset",
+             "/stories?limit=9223372036854775808": "limit",
+             "/stories?q=" + "+".join(["word"] * 1000): "q", "/stories?q=" + "x" * 5000: "q",
+             "/stories?outlet=" + "o" * 5000: "outlet"}
+    for path, field in cases.items():
+        answer = client.get(path)
+        assert answer.status_code in (400, 422) and field in answer.json()["error"]["message"], path
+    for path in ("/stories?until=9999-12-31", "/stories?since=9999-12-31", "/stories?since=0001-01-01",
+                 "/stories?q=" + "+".join(["word"] * 20)):
+        assert client.get(path).status_code == 200, path
+    page = client.get("/?page=" + "1" + "0" * 20, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and "past the last page" in page.text
+    assert client.get("/?q=" + "+".join(["w"] * 1000)).status_code == 400
+
+
+def test_compare_refuses_articles_over_the_size_limit(served):
+    client, _ = served  # this server takes 20,000 characters per article (--max-compare-chars)
+    long = {"title": "Long", "text": "Word " * 4001}
+    answer = client.post("/compare", json={"a": long, "b": "Short\n\nA short text."})
+    assert answer.status_code == 413 and answer.json()["error"]["field"] == "a.text"
+    assert "20,000" in answer.json()["error"]["message"]
+    assert client.post("/compare", json={"a": "Short\n\nA text.", "b": "x" * 20001}).status_code == 413
+
+
+def test_slow_headers_and_bodies_are_cut_off(served):
+    client, _ = served  # this server gives 1 s (--request-timeout 1)
+    with socket.create_connection(("127.0.0.1", _port(client)), timeout=20) as sock:
+        sock.sendall(b"GET /stories HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the rest
+        assert sock.recv(1000) == b""  # closed by the server
+    with socket.create_connection(("127.0.0.1", _port(client)), timeout=20) as sock:
+        sock.sendall(b"POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000\r\n\r\n{\"text\": ")
+        answer = sock.recv(1000)
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+    with socket.create_connection(("127.0.0.1", _port(client)), timeout=20) as sock:  # a header over 16 KB
+        sock.sendall(b"GET /stories HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 431")
+
+
+def test_the_server_sees_a_cli_ingest_into_its_store(served, tmp_path):
+    client, db = served
+    before = client.get("/stories").json()["total"]  # cached by the server
+    records = demo_records()[:4]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "storylens.cli", "ingest", str(path), "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    after = client.get("/stories").json()
+    assert after["total"] > before
+    titles = {m["title"] for s in after["stories"] for m in client.get(f"/stories/{s['id']}").json()["members"]}
+    assert {r["title"] for r in records} <= titles
+    again = client.post("/articles", json=records)  # the server's engine had not seen them: no 409
+    assert again.status_code == 200, again.text
+    assert [a["status"] for a in again.json()["articles"]] == ["skipped"] * 4
+
+
+def test_stored_content_under_a_new_id_is_a_per_article_result(served):
+    client, _ = served
+    first, second = demo_records()[4:6]
+    assert client.post("/articles", json=first).status_code == 200
+    renamed = {**first, "id": "renamed-copy"}
+    answer = client.post("/articles", json=[renamed, second])
+    assert answer.status_code == 200, answer.text
+    results = {a["id"]: a for a in answer.json()["articles"]}
+    assert results["renamed-copy"]["status"] == "skipped" and results["renamed-copy"]["stored_as"] == first["id"]
+    assert results["renamed-copy"]["story_id"] == client.get(f"/articles/{first['id']}").json()["story_id"]
+    assert results[second["id"]]["status"] == "added"

@@ -274,13 +274,22 @@ def serve(
     db: str = DB_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 exposes the server to the network)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    allowed_host: list[str] = typer.Option(None, "--allowed-host", help="A Host name the server answers to besides "
+                                           "127.0.0.1, localhost, ::1 and the --host address (repeat; * for any)."),
+    max_compare_chars: int = typer.Option(200_000, "--max-compare-chars", min=1,
+                                          help="Characters of text per article that POST /compare takes (413 beyond)."),
+    request_timeout: float = typer.Option(30.0, "--request-timeout", min=0.1,
+                                          help="Seconds for a request's headers, and for each part of its body."),
 ) -> None:
     """HTTP API and web page over a store; writes need STORYLENS_TOKEN as a bearer token when it is set."""
     import os
 
     from storylens.server import serve as run_server
 
-    run_server(db or "storylens.db", host=host, port=port, token=os.environ.get("STORYLENS_TOKEN") or None)
+    names = [*(allowed_host or ()), *os.environ.get("STORYLENS_ALLOWED_HOSTS", "").split(",")]
+    run_server(db or "storylens.db", host=host, port=port, token=os.environ.get("STORYLENS_TOKEN") or None,
+               allowed_hosts=[n.strip() for n in names if n.strip()], max_compare_chars=max_compare_chars,
+               request_timeout=request_timeout)
 
 
 eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)

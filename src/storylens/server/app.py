@@ -8,9 +8,11 @@ nothing is fetched from the network.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import re
+from collections.abc import Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storylens.errors import ConfigError, InputError, StageError, StoreError, StorylensError
-from storylens.server.service import Conflict, NotFound, StoryService, TooSmall
+from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
+from storylens.server.service import MAX_COMPARE_CHARS, Conflict, NotFound, StoryService, TooLarge, TooSmall
 
 MAX_BODY = 5 * 1024 * 1024
+REQUEST_TIMEOUT = 30.0  # seconds for a request's headers, and for each part of its body
+MAX_HEADERS = 16 * 1024  # bytes of a request line and headers still incomplete (h11); guard.py checks whole ones
+MAX_CONNECTIONS = 256  # open connections and tasks; beyond them, 503
 HERE = Path(__file__).resolve().parent
 _FIELD = re.compile(r"field '([^']+)'")
 
@@ -41,6 +47,8 @@ def status_of(exc: StorylensError) -> int:
         return 409
     if isinstance(exc, TooSmall):
         return 422
+    if isinstance(exc, TooLarge):
+        return 413
     if isinstance(exc, (InputError, ConfigError)):
         return 400
     if isinstance(exc, StoreError):
@@ -59,11 +67,13 @@ def field_of(exc: StorylensError) -> str | None:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a request body over ``limit`` bytes (declared or streamed)."""
+    """ASGI middleware: 413 for a request body over ``limit`` bytes (declared or streamed);
+    408 when the next part of a body takes longer than ``timeout`` seconds to arrive."""
 
-    def __init__(self, app, limit: int = MAX_BODY) -> None:
+    def __init__(self, app, limit: int = MAX_BODY, timeout: float = REQUEST_TIMEOUT) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -73,12 +83,19 @@ class BodyLimit:
                 return await self._refuse(send)
         seen = 0
         started = False
+        body_done = False
 
         async def counted_receive():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done
+            if body_done:  # only http.disconnect is left to wait for
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except asyncio.TimeoutError:
+                raise _SlowBody(self.timeout) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                body_done = not message.get("more_body", False)
                 if seen > self.limit:
                     raise _TooLarge(self.limit)
             return message
@@ -91,14 +108,14 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:  # raised past the app's own handlers
+        except (_TooLarge, _SlowBody) as exc:  # raised past the app's own handlers
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, exc.status_code, str(exc.detail))
 
-    async def _refuse(self, send) -> None:
-        body = json.dumps({"error": {"status": 413, "field": "body",
-                                     "message": f"request body over {self.limit} bytes; send fewer or shorter articles"}}).encode()
-        await send({"type": "http.response.start", "status": 413,
+    async def _refuse(self, send, status: int = 413, message: str | None = None) -> None:
+        message = message or f"request body over {self.limit} bytes; send fewer or shorter articles"
+        body = json.dumps({"error": {"status": status, "field": "body", "message": message}}).encode()
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
@@ -109,6 +126,53 @@ class _TooLarge(StarletteHTTPException):
 
     def __init__(self, limit: int = MAX_BODY) -> None:
         super().__init__(413, f"request body over {limit} bytes; send fewer or shorter articles")
+
+
+class _SlowBody(StarletteHTTPException):
+    """The next part of a request body did not arrive in time (408)."""
+
+    def __init__(self, timeout: float = REQUEST_TIMEOUT) -> None:
+        super().__init__(408, f"the request body did not arrive within {timeout:g} s; send it at once")
+
+
+def http_protocol(header_timeout: float = REQUEST_TIMEOUT):
+    """uvicorn's h11 protocol with a deadline for a request's line and headers, counted from
+    the connection or from the first byte of the next request on it (uvicorn has none: a
+    client sending a byte now and then would hold a connection for ever)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        _header_timer = None
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(header_timeout, self._late)
+
+        def _late(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE:  # still no whole request line and headers
+                self.timeout_keep_alive_handler()  # closes the connection
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE:
+                self._arm()
+            elif self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def connection_lost(self, exc) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+            super().connection_lost(exc)
+
+    return Protocol
 
 
 def check_token(request: Request) -> None:
@@ -136,12 +200,16 @@ def _validation_field(loc: tuple) -> str:
     return ".".join(parts) or str(loc[0] if loc else "body")
 
 
-def create_app(db_path: str | Path, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
-    """The storylens HTTP API and web page over the store at ``db_path``."""
+def create_app(db_path: str | Path, token: str | None = None, max_body: int = MAX_BODY,
+               allowed_hosts: Iterable[str] = LOOPBACK_NAMES, max_compare_chars: int = MAX_COMPARE_CHARS,
+               request_timeout: float = REQUEST_TIMEOUT) -> FastAPI:
+    """The storylens HTTP API and web page over the store at ``db_path``, answering to the
+    Host names ``allowed_hosts`` (``*``: any); ``POST /compare`` takes articles of at most
+    ``max_compare_chars`` characters of text."""
     from storylens import __version__
     from storylens.server import api, pages
 
-    service = StoryService(db_path)
+    service = StoryService(db_path, max_compare_chars=max_compare_chars)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -154,7 +222,8 @@ def create_app(db_path: str | Path, token: str | None = None, max_body: int = MA
     app.state.service = service
     app.state.token = token or None
     app.state.max_body = max_body
-    app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(BodyLimit, limit=max_body, timeout=request_timeout)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)  # outermost: refuses before anything is read
 
     @app.exception_handler(StorylensError)
     async def _storylens_error(request: Request, exc: StorylensError):
@@ -220,10 +289,16 @@ def _docs(app: FastAPI) -> None:
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          log_level: str = "info") -> None:
-    """Run the server in this process until interrupted (one process: the store has one writer)."""
+          log_level: str = "info", allowed_hosts: Iterable[str] = (), max_compare_chars: int = MAX_COMPARE_CHARS,
+          request_timeout: float = REQUEST_TIMEOUT) -> None:
+    """Run the server in this process until interrupted (one process: the store has one writer).
+    It answers to the loopback names, the address it binds and ``allowed_hosts``; a request's
+    headers and each part of its body must arrive within ``request_timeout`` seconds."""
     import uvicorn
 
+    app = create_app(db_path, token=token, allowed_hosts=allowed_host_names(allowed_hosts, bind=host),
+                     max_compare_chars=max_compare_chars, request_timeout=request_timeout)
     # keep-alive longer than uvicorn's 5 s: pooled client connections are not closed under them
-    uvicorn.run(create_app(db_path, token=token), host=host, port=port, log_level=log_level, workers=1,
+    uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1, http=http_protocol(request_timeout),
+                h11_max_incomplete_event_size=MAX_HEADERS, limit_concurrency=MAX_CONNECTIONS,
                 timeout_keep_alive=75, access_log=False)

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from storylens.errors import StorylensError
-from storylens.server.service import NotFound, TooSmall
+from storylens.errors import InputError, StorylensError
+from storylens.server.service import MAX_OFFSET, NotFound, TooSmall
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -66,7 +66,14 @@ def index(request: Request, q: str | None = None, lang: str | None = None, page:
     """The story list, newest first."""
     service = request.app.state.service
     page = max(page, 1)
-    found = service.stories(language=lang or None, q=q or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    last = MAX_OFFSET // PAGE_SIZE
+    if page > last:
+        return render("error.html", 400, title="Bad request", message=f"page {page} is past the last page ({last:,})")
+    try:
+        found = service.stories(language=lang or None, q=q or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    except InputError as exc:  # a page past the end of SQLite's integers, a search of too many words
+        message = str(exc).removeprefix("query: ").replace("field 'q'", "the search")
+        return render("error.html", 400, title="Bad request", message=message)
     return stories_page(request, found, q=q, language=lang, page=page)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,11 @@ from storylens.store import queries
 
 MAX_LIST = 1000  # articles in one POST
 MAX_PAGE = 500  # stories in one page
+MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
+MAX_QUERY_CHARS = 500  # characters of ?q=
+MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
+MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
+MAX_COMPARE_CHARS = 200_000  # characters of one compared article's text (POST /compare)
 COVERAGE_CACHE = 128  # stories whose report is kept in memory
 
 
@@ -39,6 +45,10 @@ class NotFound(StoreError):
 
 class TooSmall(StorylensError):
     """The story has too few articles for what was asked (a coverage report needs two)."""
+
+
+class TooLarge(InputError):
+    """A part of the request is over a size limit (answered with 413)."""
 
 
 _MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))
@@ -69,8 +79,13 @@ def parse_records(records: Any) -> list[Article]:
     return [_article(r, f"body[{i}]") for i, r in enumerate(records)]
 
 
-def compare_input(value: Any, name: str) -> Article:
-    """One side of a comparison: a JSON article object, or plain text (first line = title)."""
+def compare_input(value: Any, name: str, max_chars: int = MAX_COMPARE_CHARS) -> Article:
+    """One side of a comparison: a JSON article object, or plain text (first line = title).
+    A text over ``max_chars`` characters is refused (``TooLarge``) before it is read."""
+    text = value if isinstance(value, str) else value.get("text") if isinstance(value, dict) else None
+    if isinstance(text, str) and len(text) > max_chars:
+        raise TooLarge(f"{name}.text", f"{len(text):,} characters; POST /compare takes at most {max_chars:,} per "
+                                       "article (compare the first part, or ingest the articles)")
     if isinstance(value, str):
         article = parse_text(value, name, name)
         if not article.text.strip():
@@ -89,15 +104,30 @@ def parse_day(value: str | None, name: str) -> datetime | None:
         return None
     parsed = parse_date(value, name, name)
     if name == "until" and "T" not in value.strip() and len(value.strip()) == 10:
-        parsed = parsed + timedelta(days=1) - timedelta(microseconds=1)
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999999)  # 9999-12-31 too
     return parsed
+
+
+def check_query(language: str | None, outlet: str | None, q: str | None, limit: int, offset: int) -> None:
+    """The bounds of a story-list query; ``InputError`` naming the parameter (a 400)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InputError("query", f"field 'limit' must be between 1 and {MAX_PAGE}, got {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError("query", f"field 'offset' must be between 0 and {MAX_OFFSET:,}, got {offset}")
+    for name, value in (("language", language), ("outlet", outlet)):
+        if value is not None and len(value) > MAX_FILTER_CHARS:
+            raise InputError("query", f"field {name!r} is {len(value)} characters long; at most {MAX_FILTER_CHARS}")
+    if q is not None and (len(q) > MAX_QUERY_CHARS or len(q.split()) > MAX_QUERY_WORDS):
+        raise InputError("query", f"field 'q' has {len(q.split())} words, {len(q)} characters; search with at most "
+                                  f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters")
 
 
 class StoryService:
     """The server's state: the store file, its one writer, its readers and caches."""
 
-    def __init__(self, db_path: str | Path, profile_workers: int = 1) -> None:
+    def __init__(self, db_path: str | Path, profile_workers: int = 1, max_compare_chars: int = MAX_COMPARE_CHARS) -> None:
         self.db_path = Path(db_path)
+        self.max_compare_chars = max_compare_chars
         self._write_lock = threading.Lock()
         self._analysis_lock = threading.Lock()
         self._writer = SQLiteStore(self.db_path)  # creates and migrates the file
@@ -117,6 +147,15 @@ class StoryService:
         self._lists: dict[tuple, bytes] = {}  # story-list queries -> JSON, dropped on every write
         self._builders = tuple(threading.Lock() for _ in range(64))  # one builder at a time per answer
         self._writes = 0
+        # other processes' writes (a CLI ingest into the served file): SQLite's data_version
+        # of a connection changes when another connection commits. The monitor sees every
+        # commit (ours too); the writer's own connection sees only the others'.
+        self._monitor = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True,
+                                        check_same_thread=False, isolation_level=None)
+        self._monitor_lock = threading.Lock()
+        self._seen_version = self._data_version()
+        self._epoch = 0  # bumped when another process's commit dropped every cached answer
+        self._writer_version = self._writer_data_version()
 
     # -- connections --------------------------------------------------------------
     def reader(self) -> SQLiteStore:
@@ -129,7 +168,44 @@ class StoryService:
                 self._readers.append(store)
         return store
 
+    # -- writes of other processes ---------------------------------------------------
+    def _data_version(self) -> int:
+        with self._monitor_lock:
+            return self._monitor.execute("PRAGMA data_version").fetchone()[0]
+
+    def _writer_data_version(self) -> int:
+        return self._writer.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def check_writes(self) -> None:
+        """Drop every cached answer when anything was committed since the last look that
+        this process's writes have not accounted for (one PRAGMA: microseconds)."""
+        version = self._data_version()
+        if version != self._seen_version:
+            with self._cache_lock:
+                self._seen_version = version
+                self._epoch += 1
+                self._writes += 1
+                self._lists.clear()
+                self._story_json.clear()
+                for story_id in self._story_generation:
+                    self._story_generation[story_id] += 1
+
+    def _committed(self, story_ids: set[str]) -> None:
+        """After a commit of this process (under the write lock): forget the stories it
+        touched; a commit of another process since the last look forgets everything."""
+        version = self._data_version()  # first: a commit after this line is seen by check_writes
+        external = self._writer_data_version() != self._writer_version
+        self._forget_stories(story_ids)
+        if external:
+            self._writer_version = self._writer_data_version()
+            self.check_writes()
+        with self._cache_lock:
+            if not external:
+                self._seen_version = version
+
     def close(self) -> None:
+        with self._monitor_lock:
+            self._monitor.close()
         with self._readers_lock:
             for store in self._readers:
                 try:
@@ -154,10 +230,13 @@ class StoryService:
         """``engine.add_batch``, with the profiles computed in a worker process that lives as
         long as the server: profiling holds the GIL, which would stall the readers' threads."""
         if self._pool is None:
-            return engine.add_batch(batch, report)
-        plan = engine.plan(batch, report)
-        profiles = self._profile(plan.to_profile) if plan.to_profile else []
-        return engine.commit(plan, profiles, report)
+            placed = engine.add_batch(batch, report)
+        else:
+            plan = engine.plan(batch, report)
+            profiles = self._profile(plan.to_profile) if plan.to_profile else []
+            placed = engine.commit(plan, profiles, report)
+        self._committed({s for a in placed for s in (a.story_id, *a.merged)})
+        return placed
 
     def _profile(self, articles: list[Article]) -> list:
         """Profiles from the worker; a worker that died is replaced once."""
@@ -177,6 +256,10 @@ class StoryService:
         from storylens.engine import BATCH, IngestReport
 
         with self._write_lock:
+            if self._writer_data_version() != self._writer_version:  # another process wrote
+                self._writer_version = self._writer_data_version()
+                self._engine = None  # its state is read again from the store
+                self.check_writes()
             engine = self._engine_now()
             engine.start_run()
             report = IngestReport()
@@ -198,8 +281,8 @@ class StoryService:
             for article in articles:
                 a = placed.get(article.id) if article.id not in reported else None
                 reported.add(article.id)
-                if a is None:  # already stored, or repeated in this request
-                    results.append({"id": article.id, "status": "skipped", "story_id": self._writer.story_of(article.id)})
+                if a is None:  # already stored (this id, or this URL and content), or repeated in this request
+                    results.append(self._skipped(article))
                     continue
                 dup = a.duplicate
                 results.append({"id": article.id, "status": "added", "story_id": a.story_id, "opened": a.opened,
@@ -208,6 +291,20 @@ class StoryService:
                                 "merged": list(a.merged)})
         return {"added": report.added, "skipped": report.skipped, "copies": report.copies,
                 "stories_opened": report.stories_opened, "merges": report.merges, "articles": results}
+
+    def _skipped(self, article: Article) -> dict[str, Any]:
+        """The result of an article the store already has: under its id, or under another
+        (``stored_as``) when the same URL and content were stored before."""
+        try:
+            return {"id": article.id, "status": "skipped", "story_id": self._writer.story_of(article.id)}
+        except StoreError:
+            pass
+        stored_as = self._writer.by_content(article.content_hash)
+        try:
+            story_id = self._writer.story_of(stored_as) if stored_as else None
+        except StoreError:
+            story_id = None
+        return {"id": article.id, "status": "skipped", "story_id": story_id, "stored_as": stored_as}
 
     # -- reading ------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -224,10 +321,8 @@ class StoryService:
 
     def stories(self, *, language: str | None = None, outlet: str | None = None, since: str | None = None,
                 until: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> queries.StoryPage:
-        if not 1 <= limit <= MAX_PAGE:
-            raise InputError("query", f"field 'limit' must be between 1 and {MAX_PAGE}, got {limit}")
-        if offset < 0:
-            raise InputError("query", f"field 'offset' must be 0 or more, got {offset}")
+        check_query(language, outlet, q, limit, offset)
+        self.check_writes()
         return queries.find_stories(self.reader(), language=language, outlet=outlet, since=parse_day(since, "since"),
                                     until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
 
@@ -241,6 +336,7 @@ class StoryService:
 
     def cached_story_json(self, story_id: str) -> bytes | None:
         """The story's JSON if no write has touched the story since it was built."""
+        self.check_writes()
         return self._story_json.get(story_id)
 
     def _building(self, key: Any) -> threading.Lock:
@@ -253,18 +349,20 @@ class StoryService:
             body = self._story_json.get(story_id)
             if body is not None:
                 return body
-            generation = self._story_generation.get(story_id, 0)
+            generation, epoch = self._story_generation.get(story_id, 0), self._epoch
             data = self.story_dict(story_id)
             body = json.dumps(data, ensure_ascii=False).encode("utf-8")
             with self._cache_lock:
                 # keep it only under a live id (a merged-away id answers with its survivor) and
                 # only if no write touched the story while it was read
-                if data["id"] == story_id and self._story_generation.get(story_id, 0) == generation:
+                if (data["id"] == story_id and self._story_generation.get(story_id, 0) == generation
+                        and self._epoch == epoch):
                     self._story_json[story_id] = body
             return body
 
     def cached_stories_json(self, key: tuple) -> bytes | None:
         """A story-list answer for these query parameters if nothing was written since."""
+        self.check_writes()
         return self._lists.get(key)
 
     def stories_json(self, key: tuple, **query: Any) -> bytes:
@@ -331,15 +429,16 @@ class StoryService:
         if new:
             with self._write_lock:
                 self._writer.save_analyses(new)
+                self._committed(set())  # analyses change no story
 
     def compare(self, a: Any, b: Any, fast: bool = False) -> dict[str, Any]:
         """Compare two articles given as JSON objects or plain texts: ``Comparison.to_dict()``;
         ``fast``: without the e5 features (as ``storylens compare --fast``)."""
-        first, second = compare_input(a, "a"), compare_input(b, "b")
+        first, second = compare_input(a, "a", self.max_compare_chars), compare_input(b, "b", self.max_compare_chars)
         import storylens
 
         with self._analysis_lock:
             return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
 
 
-__all__ = ["Conflict", "ConfigError", "InputError", "NotFound", "StoryService", "TooSmall"]
+__all__ = ["Conflict", "ConfigError", "InputError", "NotFound", "StoryService", "TooLarge", "TooSmall"]
