@@ -258,3 +258,19 @@ def test_stored_content_under_a_new_id_is_a_per_article_result(served):
     assert results["renamed-copy"]["status"] == "skipped" and results["renamed-copy"]["stored_as"] == first["id"]
     assert results["renamed-copy"]["story_id"] == client.get(f"/articles/{first['id']}").json()["story_id"]
     assert results[second["id"]]["status"] == "added"
+
+
+def test_a_huge_record_is_read_up_to_the_text_limit(tmp_path, caplog):
+    from storylens.ingest.limits import MAX_TEXT_CHARS
+
+    paragraph = "The council said on Tuesday that the new bridge over the river would open in spring. " * 8
+    record = {"id": "huge", "title": "Bridge opening delayed again", "text": "\n\n".join([paragraph] * 3000)}
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(record), encoding="utf-8")  # about 2 MB of text
+    with SQLiteStore(tmp_path / "s.db") as store, StoryEngine(store) as engine:
+        report = engine.ingest([path])
+        assert report.added == 1
+        text = store.story_articles(store.story_of("huge"))[0].article.text
+    assert len(record["text"]) > 20 * MAX_TEXT_CHARS and MAX_TEXT_CHARS - 5000 < len(text) <= MAX_TEXT_CHARS
+    assert text.endswith("in spring.")  # cut at a paragraph break
+    assert any("cut to" in r.getMessage() and "huge.json" in r.getMessage() for r in caplog.records)

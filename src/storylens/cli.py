@@ -276,7 +276,7 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     allowed_host: list[str] = typer.Option(None, "--allowed-host", help="A Host name the server answers to besides "
                                            "127.0.0.1, localhost, ::1 and the --host address (repeat; * for any)."),
-    max_compare_chars: int = typer.Option(200_000, "--max-compare-chars", min=1,
+    max_compare_chars: int = typer.Option(100_000, "--max-compare-chars", min=1,
                                           help="Characters of text per article that POST /compare takes (413 beyond)."),
     request_timeout: float = typer.Option(30.0, "--request-timeout", min=0.1,
                                           help="Seconds for a request's headers, and for each part of its body."),

@@ -26,6 +26,7 @@ from storylens.ingest.feeds import Feed, article_id, feed_bytes, looks_like_feed
 from storylens.ingest.fetch import Fetched, Fetcher, Validators, is_url
 from storylens.ingest.files import decode, read_bytes
 from storylens.ingest.html import parse_html
+from storylens.ingest.limits import bound_text
 from storylens.ingest.opml import looks_like_opml, read_opml
 from storylens.ingest.warc import WarcArticles, is_warc
 from storylens.store.fetch_state import FetchLog
@@ -163,7 +164,7 @@ class Poller:
                 if self.stop.is_set():
                     cut.append(True)
                     return
-                yield article
+                yield bound_text(article)
 
         report = self.engine.ingest_articles(until_stopped())
         result.new += report.added

@@ -79,7 +79,14 @@ def _archive_articles(path: Path) -> Iterator[Article]:
 
 
 def read_articles(path: str | Path) -> Iterator[Article]:
-    """Yield the articles of one file, whatever its format; ``InputError`` when it holds none."""
+    """Yield the articles of one file, whatever its format; ``InputError`` when it holds none.
+    Texts over ``limits.MAX_TEXT_CHARS`` are cut there (``limits.bound_text``)."""
+    from storylens.ingest.limits import bounded
+
+    return bounded(_read_articles(path))
+
+
+def _read_articles(path: str | Path) -> Iterator[Article]:
     path = Path(path)
     name, stem = str(path), path.stem
     if path.suffix.lower() in JSONL_EXT:  # streamed: a corpus file may be any size

@@ -20,6 +20,7 @@ from typing import Any
 
 from storylens.article import Article
 from storylens.errors import ConfigError, InputError, StoreError, StorylensError
+from storylens.ingest.limits import MAX_TEXT_CHARS, bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.store import SQLiteStore, StoryMember
@@ -31,7 +32,7 @@ MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end
 MAX_QUERY_CHARS = 500  # characters of ?q=
 MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
 MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
-MAX_COMPARE_CHARS = 200_000  # characters of one compared article's text (POST /compare)
+MAX_COMPARE_CHARS = MAX_TEXT_CHARS  # characters of one compared article's text (POST /compare)
 COVERAGE_CACHE = 128  # stories whose report is kept in memory
 
 
@@ -60,7 +61,7 @@ def _plain(value: Any) -> Any:
 
 def _article(record: Any, source: str) -> Article:
     """An Article from a JSON object; without an id, one derived from the content."""
-    article = article_from_record(record, source, default_id="")
+    article = bound_text(article_from_record(record, source, default_id=""))
     if not article.id:
         article = dataclasses.replace(article, id=f"a-{article.content_hash[:16]}")
     return article
