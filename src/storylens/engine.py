@@ -126,6 +126,7 @@ class BatchPlan:
     articles: list[Article]  # new to the store, in input order
     exact: dict[str, str]  # article id -> id of the earlier article with the same content
     to_profile: list[Article]
+    changes: int = 0  # the store's ``changes()`` when the checks were made
 
 
 class StoryEngine:
@@ -165,6 +166,7 @@ class StoryEngine:
         self._hashes.clear()
 
     def _restore(self) -> None:
+        self._synced = self.store.changes()  # read first: a commit during the reads is noticed later
         self.clusterer.restore(list(self.store.profiles()), self.store.story_seq())
 
     def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
@@ -172,6 +174,7 @@ class StoryEngine:
         ``plan.to_profile`` are the articles to profile (here or in a worker) for ``commit``.
         An undated article takes the date of its dateline, if it has one."""
         report.read += len(batch)
+        changes = self.store.changes()
         batch = [with_dateline(a) for a in batch]
         fresh = []
         for article in batch:
@@ -184,7 +187,7 @@ class StoryEngine:
                                  f"duplicate id {article.id!r}, first seen in {earlier[1]} with other content")
         known = self.store.known(fresh)
         report.skipped += len(batch) - len(fresh) + len(known)
-        plan = BatchPlan(len(batch), [], {}, [])
+        plan = BatchPlan(len(batch), [], {}, [], changes)
         for article in fresh:
             if article.id in known:
                 continue
@@ -198,30 +201,67 @@ class StoryEngine:
         return plan
 
     def commit(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[StoryAssignment]:
-        """Place the profiled articles and store the whole batch (one transaction)."""
+        """Place the profiled articles and store the whole batch (one transaction).
+
+        Placing and storing happen under the store's write lock. When another process
+        committed since this engine read the store (two ingests into one file), the stories
+        are read again first and the batch's checks redone, so nothing is stored twice and
+        story numbers do not collide."""
+        try:
+            with self.store.writing():
+                changes = self.store.changes()
+                if changes != self._synced:
+                    self._restore()
+                if changes != plan.changes:
+                    plan, profiles = self._recheck(plan, profiles, report)
+                items = self._place(plan, profiles, report)
+                self.store.add(items)
+        except BaseException:
+            self._restore()  # the store kept nothing of this batch: forget it too
+            raise
+        return [i.assignment for i in items]
+
+    def _recheck(self, plan: BatchPlan, profiles: list[StoryProfile],
+                 report: IngestReport) -> tuple[BatchPlan, list[StoryProfile]]:
+        """The plan's store checks again, after another process wrote: articles it stored
+        meanwhile are skipped, and copies of its articles recorded as exact copies."""
+        known = self.store.known(plan.articles)
+        report.skipped += len(known)
+        fresh = BatchPlan(plan.size, [], {}, [], self.store.changes())
+        for article in plan.articles:
+            if article.id in known:
+                continue
+            fresh.articles.append(article)
+            original = plan.exact.get(article.id) or self.store.by_content(article.content_hash)
+            if original is not None:
+                fresh.exact[article.id] = original
+            else:
+                fresh.to_profile.append(article)
+        keep = {a.id for a in fresh.to_profile}
+        return fresh, [p for p in profiles if p.article_id in keep]
+
+    def _place(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[Ingested]:
         profile_of = {p.article_id: p for p in profiles}
         placed = {a.article_id: a for a in self.clusterer.place(profiles)}
         items: list[Ingested] = []
+        in_batch: dict[str, str] = {}  # article id -> story id, for copies of articles of this batch
         for article in plan.articles:
             if article.id in plan.exact:
                 original = plan.exact[article.id]
-                story = placed[original].story_id if original in placed else self.store.story_of(original)
+                story = (placed[original].story_id if original in placed
+                         else in_batch.get(original) or self.store.story_of(original))
                 assignment = StoryAssignment(article.id, story, opened=False,
                                              duplicate=Duplicate(of=original, kind="exact", overlap=1.0, containment=1.0))
                 items.append(Ingested(article, None, assignment))
             else:
                 assignment = placed[article.id]
                 items.append(Ingested(article, profile_of[article.id], assignment))
+            in_batch[article.id] = assignment.story_id
             report.added += 1
             report.copies += assignment.duplicate is not None
             report.stories_opened += assignment.opened
             report.merges += len(assignment.merged)
-        try:
-            self.store.add(items)
-        except BaseException:
-            self._restore()  # the store kept nothing of this batch: forget it too
-            raise
-        return [i.assignment for i in items]
+        return items
 
     def add_batch(self, batch: list[Article], report: IngestReport | None = None) -> list[StoryAssignment]:
         """Profile, place and store one batch of articles."""

@@ -40,3 +40,34 @@ class StageError(StorylensError):
 
 class StoreError(StorylensError):
     """The article store cannot be opened, read or written."""
+
+
+class StoreNotFound(StoreError):
+    """No such store file, story or article (the API answers 404)."""
+
+
+class NotAStore(StoreError):
+    """The file is not a storylens store: another application's SQLite file, not SQLite at all,
+    or a store from a newer storylens. Nothing was written to it."""
+
+    exit_code = 2
+
+
+class StoreUnavailable(StoreError):
+    """The store exists but cannot be read or written now (the API answers 503)."""
+
+
+class StoreReadOnly(StoreUnavailable):
+    """The store's file or folder is not writable (read-only media, permissions)."""
+
+
+class StoreFull(StoreUnavailable):
+    """The disk (or the file's size limit) is full; the batch being written was not stored."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The store file is corrupt (a damaged page, a truncated file)."""
+
+
+class StoreBusy(StoreUnavailable):
+    """Another process held the store's write lock for longer than the wait allows."""

@@ -6,6 +6,7 @@ Records returned by a store are frozen dataclasses; only the store writes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -122,6 +123,16 @@ class Store(ABC):
     @abstractmethod
     def add(self, batch: Sequence[Ingested]) -> None:
         """Record a batch in one transaction: all of it or none."""
+
+    def changes(self) -> int:
+        """A number that changes when another process commits to the store (so that a
+        writer's picture of the stories is stale); a store only this process writes: 0."""
+        return 0
+
+    def writing(self) -> AbstractContextManager:
+        """Hold the store's write lock for the block (``add`` joins its transaction): what a
+        writer reads inside is what it writes over. A store without one: a no-op."""
+        return nullcontext(self)
 
     @abstractmethod
     def profiles(self) -> Iterator[tuple[StoryProfile, str]]:

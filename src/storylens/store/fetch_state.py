@@ -81,5 +81,6 @@ class FetchLog:
             self.conn.executemany("INSERT OR IGNORE INTO seen_entries VALUES (?, ?, ?)", [(source, k, stamp) for k in keys])
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite has already rolled back after a full disk
+                self.conn.execute("ROLLBACK")
             raise

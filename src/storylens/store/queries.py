@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storylens.errors import StoreError
+from storylens.errors import StoreNotFound
+from storylens.store.connect import guarded
 from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query
 
 
@@ -57,6 +58,7 @@ class StoryPage:
                 "stories": [s.to_dict() for s in self.stories]}
 
 
+@guarded
 def find_stories(store: SQLiteStore, *, language: str | None = None, outlet: str | None = None,
                  since: datetime | None = None, until: datetime | None = None, q: str | None = None,
                  limit: int = 50, offset: int = 0) -> StoryPage:
@@ -73,6 +75,7 @@ def find_stories(store: SQLiteStore, *, language: str | None = None, outlet: str
     return StoryPage(total=total, limit=limit, offset=offset, stories=[SQLiteStore._story(r) for r in rows])
 
 
+@guarded
 def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
     """One stored article as a JSON-ready dict (fields of a JSONL record, plus its story)."""
     row = store.conn.execute(
@@ -80,7 +83,7 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
         " duplicate_of, duplicate_kind, overlap, story_score, ingested_at FROM articles WHERE id = ?",
         (article_id,)).fetchone()
     if row is None:
-        raise StoreError(f"no article {article_id!r} in {store.path}")
+        raise StoreNotFound(f"no article {article_id!r} in {store.path}")
     published = _date(row[5])
     return {"id": row[0], "url": row[1], "outlet": row[2], "title": row[3], "text": row[4],
             "published": published.isoformat() if published else None, "language": row[6],
@@ -89,12 +92,14 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
             "ingested_at": row[14]}
 
 
+@guarded
 def story_version(store: SQLiteStore, story_id: str) -> tuple[str, int, str]:
     """(live story id, member count, last update): changes whenever the story does."""
     detail = store.story(story_id)
     return detail.story.id, detail.story.articles, detail.story.updated_at
 
 
+@guarded
 def analysed_ids(store: SQLiteStore, article_ids: Sequence[str]) -> set[str]:
     """The ids among ``article_ids`` whose full analysis (this analysis version) is stored."""
     out: set[str] = set()
@@ -107,6 +112,7 @@ def analysed_ids(store: SQLiteStore, article_ids: Sequence[str]) -> set[str]:
     return out
 
 
+@guarded
 def languages(store: SQLiteStore) -> list[tuple[str, int]]:
     """The articles' detected languages with their article counts, most common first."""
     return [(r[0], r[1]) for r in store.conn.execute(
