@@ -1,4 +1,8 @@
-"""Full analyses to and from the store: JSON for the structure, float16 bytes for vectors."""
+"""Full analyses to and from the store: JSON for the structure, float16 bytes for vectors.
+
+A quote is ``[text, sentence, speaker, source, confidence]``; rows stored before the
+confidence was kept have the first four, and read back with ``confidence=None``.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,17 @@ def encode_analysis(x: AnalyzedArticle) -> tuple[str, bytes]:
         "paragraphs": [[p.text, p.role] for p in x.paragraphs],
         "sentences": [[s.index, s.text, s.paragraph] for s in x.sentences],
         "entities": [[e.name, e.type, list(e.variants), e.key, e.mentions] for e in x.entities],
-        "quotes": [[q.text, q.sentence, q.speaker, q.source] for q in x.quotes],
+        "quotes": [[q.text, q.sentence, q.speaker, q.source, q.confidence] for q in x.quotes],
         "mentions": [[m.text, m.kind, m.value] for m in x.mentions],
         "stats": x.stats,
     }
     vectors = np.vstack([x.sentence_embeddings.reshape(-1, DIM), x.doc_embedding[None, :], x.title_embedding[None, :]])
     return json.dumps(data, ensure_ascii=False), vectors.astype(np.float16).tobytes()
+
+
+def _quote(text: str, sentence: int, speaker: str | None, source: str | None, confidence: float | None = None) -> Quote:
+    """A stored quote: five fields, or four in rows written before ``confidence`` was kept."""
+    return Quote(text=text, sentence=sentence, speaker=speaker, source=source, confidence=confidence)
 
 
 def decode_analysis(article: Article, text: str, blob: bytes) -> AnalyzedArticle:
@@ -39,7 +48,7 @@ def decode_analysis(article: Article, text: str, blob: bytes) -> AnalyzedArticle
         doc_embedding=vectors[-2],
         title_embedding=vectors[-1],
         entities=tuple(Entity(name=n, type=t, variants=tuple(v), key=k, mentions=m) for n, t, v, k, m in data["entities"]),
-        quotes=tuple(Quote(text=t, sentence=s, speaker=sp, source=so) for t, s, sp, so in data["quotes"]),
+        quotes=tuple(_quote(*fields) for fields in data["quotes"]),
         mentions=tuple(Mention(text=t, kind=k, value=v) for t, k, v in data["mentions"]),
         stats=data["stats"],
     )
