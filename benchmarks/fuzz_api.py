@@ -41,7 +41,7 @@ def main() -> int:
                        "--checks", args.checks, "--max-examples", str(args.max_examples), "--seed", str(args.seed),
                        "--request-timeout", "120", "--report", "json", "--report-json-path", str(report),
                        "--no-color"]
-            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+            done = subprocess.run(command, cwd=tmp, capture_output=True, text=True,
                                   env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
             log = db.with_suffix(".log").read_text()
         try:
