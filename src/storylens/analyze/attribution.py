@@ -19,11 +19,14 @@ outside quotations:
   quotation of the same paragraph with no other person named between them, to that speaker.
 
 Each attribution carries a confidence; below ``MIN_CONFIDENCE`` the speaker is ``None``.
-Per-language words live in ``speech_verbs``.
+Per-language words live in ``speech_verbs``; the parsers take the article's language and
+read that language's verbs, pronouns and "according to" words (all languages' when the
+language has no tables or is unknown).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -39,21 +42,45 @@ _WORD = r"[\p{L}\p{M}'’.\-]+"
 _CAPWORD = r"(?:\p{Lu}[\p{L}\p{M}'’\-]*\.?|\p{Lu}\.)"
 _PARTICLE = r"(?:al|el|ad|as|de|del|della|der|den|di|da|dos|du|la|le|van|von|ter|zu|bin|ibn|y)"
 _NAME_RUN = rf"{_CAPWORD}(?:\s+(?:{_PARTICLE}\s+)*{_CAPWORD}){{0,4}}"
-_VERBS = regex.compile(r"(?<![\p{L}\-])(?:" + "|".join(regex.escape(v) for v in sv.all_verbs()) + r")(?![\p{L}\-])")
 _FR_INVERSION = regex.compile(
     r"(?<![\p{L}])(?:a-t-(?P<p1>il|elle)\s+[\p{Ll}éèêâîôû]+|[\p{Ll}éèêâîôû]+-t?-?(?P<p2>il|elle))(?![\p{L}])")
-_ACCORDING = regex.compile(r"^(?:" + "|".join(sv.ACCORDING_TO.values()) + r")(?![\p{L}])\s*", regex.I)
 _STOP = regex.compile(r"[.!?]+[\"”»’“]?\s+(?=[\p{Lu}\"“„«»‹(])")
 _ABBREVIATIONS = frozenset("mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr sra no mt ft vs u.s m mme sig capt cpl"
                            " maj adm supt insp det".split())
 _PARENTHESES = regex.compile(r"\s*\([^()]{0,40}\)")
-_PRO_DROP = frozenset(v for lang in ("es", "it", "pt") for v in sv._split_forms(sv.SAY_VERBS[lang]))
+_PRO_DROP_LANGUAGES = ("es", "it", "pt")  # subjects are dropped: "“...”, dijo"
 _PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos en in im at on from for with by".split())
 _ADVERBS = frozenset("""also later then again himself herself too however nonetheless still selbst auch dann
     später ebenfalls jedoch aber nun aussi ensuite même también luego después anche poi ancora também depois
     ainda""".split())
 _ARTICLE_PRONOUNS = frozenset("il elle".split())
 _OF = frozenset("of de del des du di della dei von vom der da do dos das".split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words of saying an article of one language is read with."""
+
+    languages: tuple[str, ...]
+    verbs: regex.Pattern
+    according: regex.Pattern
+    pro_drop: frozenset[str]  # verbs that may stand without a subject
+    inversion: bool  # French inversions ("a-t-il dit", "ajoute-t-elle")
+
+
+@functools.lru_cache(maxsize=None)
+def lexicon(language: str | None = None) -> Lexicon:
+    """The lexicon for ``language``: its own tables, else every language's."""
+    languages = sv.tables_for(language)
+    verbs = "|".join(regex.escape(v) for v in sv.all_verbs(languages))
+    according = "|".join(sv.ACCORDING_TO[lang] for lang in languages)
+    return Lexicon(
+        languages=languages,
+        verbs=regex.compile(r"(?<![\p{L}\-])(?:" + verbs + r")(?![\p{L}\-])"),
+        according=regex.compile(r"^(?:" + according + r")(?![\p{L}])\s*", regex.I),
+        pro_drop=frozenset(v for lang in _PRO_DROP_LANGUAGES if lang in languages
+                           for v in sv._split_forms(sv.SAY_VERBS[lang])),
+        inversion="fr" in languages)
 
 
 @dataclass
@@ -110,10 +137,12 @@ def sentence_starts(masked: str) -> list[int]:
     return starts
 
 
-def find_verbs(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, verb) of the verbs of saying in ``text``, in order."""
-    found = [(m.start(), m.end(), m.group(0)) for m in _VERBS.finditer(text)]
-    found += [(m.start(), m.end(), m.group(0)) for m in _FR_INVERSION.finditer(text) if _is_fr_speech(m.group(0))]
+def find_verbs(text: str, language: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, verb) of the verbs of saying of ``language`` (default: any) in ``text``, in order."""
+    lex = lexicon(language)
+    found = [(m.start(), m.end(), m.group(0)) for m in lex.verbs.finditer(text)]
+    if lex.inversion:
+        found += [(m.start(), m.end(), m.group(0)) for m in _FR_INVERSION.finditer(text) if _is_fr_speech(m.group(0))]
     return sorted(found)
 
 
@@ -148,8 +177,8 @@ def _title_gender(words: list[str]) -> tuple[list[str], str | None, bool]:
     return words, gender, dropped
 
 
-def _pronoun(word: str, position: int) -> Subject | None:
-    is_pronoun, gender = sv.pronoun_gender(word.strip(",.;:"))
+def _pronoun(word: str, position: int, language: str | None = None) -> Subject | None:
+    is_pronoun, gender = sv.pronoun_gender(word.strip(",.;:"), lexicon(language).languages)
     return Subject("pronoun", word, gender, position=position) if is_pronoun else None
 
 
@@ -172,7 +201,7 @@ def _description(words: list[str], position: int) -> Subject | None:
                    definite=definite, head=head, position=position)
 
 
-def subject_before_verb(left: str, offset: int, known: set[str]) -> Subject | None:
+def subject_before_verb(left: str, offset: int, known: set[str], language: str | None = None) -> Subject | None:
     """The speaker phrase that ends where a verb of saying starts (``left`` ends before it)."""
     stripped = _PARENTHESES.sub(lambda m: " " * len(m.group(0)), left).rstrip()
     if not stripped:
@@ -188,7 +217,7 @@ def subject_before_verb(left: str, offset: int, known: set[str]) -> Subject | No
     while len(words) > 1 and words[-1].lower() in _ADVERBS:  # "Mansur selbst sagte", "Smith also said"
         stripped = stripped[: stripped.rfind(words[-1])].rstrip()
         words = words[:-1]
-    pronoun = _pronoun(words[-1], offset + len(stripped) - len(words[-1]))
+    pronoun = _pronoun(words[-1], offset + len(stripped) - len(words[-1]), language)
     if pronoun:
         return pronoun
     run = []
@@ -237,14 +266,15 @@ def _name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
     return runs
 
 
-def subject_at_start(right: str, offset: int, known: set[str], after_verb: bool = False) -> Subject | None:
+def subject_at_start(right: str, offset: int, known: set[str], after_verb: bool = False,
+                     language: str | None = None) -> Subject | None:
     """The speaker phrase at the start of ``right``: "Anne Gonzales, a spokeswoman",
     "la gobernadora, Ilse Marquand", "son gérant, Franck Delbos", "der Minister"."""
     words = right.split()
     if not words:
         return None
     lead = len(right) - len(right.lstrip())
-    pronoun = _pronoun(words[0], offset + lead)
+    pronoun = _pronoun(words[0], offset + lead, language)
     if pronoun and not (after_verb and words[0].lower() in _ARTICLE_PRONOUNS):
         return pronoun  # after a verb, "il"/"lo" are Italian articles, not French pronouns
     if words[0].lower() in _PREPOSITIONS and not (words[0] == "a" and len(words) > 1 and words[1][:1].islower()):
@@ -301,21 +331,22 @@ def strip_roles(run: list[str], known: set[str]) -> list[str]:
     return run
 
 
-def subject_after_verb(right: str, offset: int, known: set[str]) -> Subject | None:
+def subject_after_verb(right: str, offset: int, known: set[str], language: str | None = None) -> Subject | None:
     """The speaker phrase after an inverted verb: "said X", "sagte der Minister", "dijo el ministro"."""
-    return subject_at_start(right, offset, known, after_verb=True)
+    return subject_at_start(right, offset, known, after_verb=True, language=language)
 
 
-def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:
-    """The subject named in the frame after a quotation."""
+def parse_after(after: str, offset: int, known: set[str], language: str | None = None) -> Subject | None:
+    """The subject named in the frame after a quotation, read with ``language``'s words."""
+    lex = lexicon(language)
     lead = regex.match(r"^[\s,;:–—\-]*", after).end()
     text = after[lead:]
     if not text or len(text.split()) > 40:
         return None
-    according = _ACCORDING.match(text)
+    according = lex.according.match(text)
     if according:
-        return subject_after_verb(text[according.end():], offset + lead + according.end(), known)
-    verbs = find_verbs(text)
+        return subject_after_verb(text[according.end():], offset + lead + according.end(), known, language)
+    verbs = find_verbs(text, language)
     if not verbs:
         return None
     start, end, verb = verbs[0]
@@ -325,19 +356,20 @@ def parse_after(after: str, offset: int, known: set[str]) -> Subject | None:
     if start == 0:  # inverted: "said Anne Gonzales", "sagte er", "dijo el ministro"
         if verb in sv.ADDRESS_VERBS:
             return None
-        subject = subject_after_verb(text[end:], offset + lead + end, known)
+        subject = subject_after_verb(text[end:], offset + lead + end, known, language)
         following = text[end:].split()[:1]
-        if subject is None and verb in _PRO_DROP and not (following and following[0].lower() in sv.DEFINITE | sv.POSSESSIVES):
+        if subject is None and verb in lex.pro_drop and not (following and following[0].lower() in sv.DEFINITE | sv.POSSESSIVES):
             return Subject("implicit", position=offset + lead)
         return subject
     if len(text[:start].split()) > 20:
         return None
-    return subject_before_verb(text[:start], offset + lead, known)
+    return subject_before_verb(text[:start], offset + lead, known, language)
 
 
-def parse_before(before: str, offset: int, known: set[str]) -> Subject | None:
+def parse_before(before: str, offset: int, known: set[str], language: str | None = None) -> Subject | None:
     """The subject named in the frame before a quotation: "Judge Ford said:", "Er sagte:"."""
-    verbs = find_verbs(before)
+    pro_drop = lexicon(language).pro_drop
+    verbs = find_verbs(before, language)
     for start, end, verb in reversed(verbs):
         tail = before[end:]
         if len(tail.split()) > 10 or regex.search(r"[.!?]\s", tail):
@@ -348,14 +380,14 @@ def parse_before(before: str, offset: int, known: set[str]) -> Subject | None:
         left = before[:start]
         clause = max(left.rfind("; "), left.rfind(": "))
         left_start = clause + 2 if clause >= 0 else 0
-        subject = subject_before_verb(left[left_start:], offset + left_start, known)
-        if subject is None and tail.strip() == "" or subject is None and verb in _PRO_DROP:
-            subject = subject_after_verb(tail, offset + end, known) if verb not in sv.ADDRESS_VERBS else None
-        if subject is None and verb in _PRO_DROP:
+        subject = subject_before_verb(left[left_start:], offset + left_start, known, language)
+        if subject is None and tail.strip() == "" or subject is None and verb in pro_drop:
+            subject = subject_after_verb(tail, offset + end, known, language) if verb not in sv.ADDRESS_VERBS else None
+        if subject is None and verb in pro_drop:
             return Subject("implicit", position=offset + start)
         return subject
     if before.rstrip().endswith(":"):  # "El ministro de Finanzas, Tomás Ferreira-Lund, respaldó la decisión:"
-        subject = subject_at_start(before, offset, known)
+        subject = subject_at_start(before, offset, known, language=language)
         if subject is not None and subject.kind == "name":
             return Subject("name", subject.text, position=subject.position, weight=0.85)
     return None

@@ -63,7 +63,7 @@ def _entities(d: dict) -> dict:
 
 
 def _quotes(d: dict) -> dict:
-    return {"quotes": extract_quotes(d["paragraphs"], d["sentences"], d["entities"])}
+    return {"quotes": extract_quotes(d["paragraphs"], d["sentences"], d["entities"], d["language"])}
 
 
 def _mentions(d: dict) -> dict:
@@ -84,7 +84,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("sentences", ("paragraphs", "language"), ("sentences",), _sentences),
     Stage("embeddings", ("article", "sentences"), ("sentence_embeddings", "doc_embedding", "title_embedding"), _embeddings),
     Stage("entities", ("sentences", "language"), ("entities",), _entities),
-    Stage("quotes", ("paragraphs", "sentences", "entities"), ("quotes",), _quotes),
+    Stage("quotes", ("paragraphs", "sentences", "entities", "language"), ("quotes",), _quotes),
     Stage("mentions", ("sentences",), ("mentions",), _mentions),
     Stage("stats", ("paragraphs", "sentences", "quotes"), ("stats",), _stats),
 )

@@ -110,9 +110,11 @@ def _credited_source(cast: Cast, *contexts: str) -> str | None:
 
 
 def extract_quotes(
-    paragraphs: tuple[Paragraph, ...], sentences: tuple[Sentence, ...], entities: tuple[Entity, ...]
+    paragraphs: tuple[Paragraph, ...], sentences: tuple[Sentence, ...], entities: tuple[Entity, ...],
+    language: str | None = None,
 ) -> tuple[Quote, ...]:
-    """Quotes of the content paragraphs, in reading order, with speaker and confidence."""
+    """Quotes of the content paragraphs, in reading order, with speaker and confidence; the
+    frames are read with ``language``'s verbs of saying (every language's when ``None``)."""
     indices = [i for i, p in enumerate(paragraphs) if p.role == "content"]
     texts = [paragraphs[i].text for i in indices]
     spans = [find_quote_spans(t) for t in texts]
@@ -122,7 +124,8 @@ def extract_quotes(
     frames = [[_frames(m, st, sp, k) for k in range(len(sp))] for m, st, sp in zip(masked, starts, spans)]
     for par_frames in frames:  # names that frames give join the cast before its mentions are found
         for before, after, b_at, a_at in par_frames:
-            for subject in (parse_after(after, a_at, cast.known), parse_before(before, b_at, cast.known)):
+            for subject in (parse_after(after, a_at, cast.known, language),
+                            parse_before(before, b_at, cast.known, language)):
                 if subject is not None and subject.kind == "name":
                     cast.add_name(subject.text)
     cast.scan(masked, starts)
@@ -142,7 +145,7 @@ def extract_quotes(
                 speaker, confidence = (person.name if person else None), 0.9
                 source = quoted_as.group("src")
             else:
-                speaker, confidence = _attribute(cast, par, after, a_at, before, b_at)
+                speaker, confidence = _attribute(cast, par, after, a_at, before, b_at, language)
             if speaker is None and k == 0 and span.start == 0 and open_speaker is not None:
                 speaker, confidence = open_speaker[0], open_speaker[1] * 0.95  # continues the last paragraph's
             elif speaker is None and previous is not None and previous[1] is not None:
@@ -182,9 +185,10 @@ def _frames(masked: str, starts: list[int], spans: list[Span], k: int) -> tuple[
     return before, masked[span.end:end], b_at, span.end
 
 
-def _attribute(cast: Cast, par: int, after: str, a_at: int, before: str, b_at: int) -> tuple[str | None, float]:
+def _attribute(cast: Cast, par: int, after: str, a_at: int, before: str, b_at: int,
+               language: str | None = None) -> tuple[str | None, float]:
     """The speaker of the frames and a confidence, resolved through the cast."""
-    for subject in (parse_after(after, a_at, cast.known), parse_before(before, b_at, cast.known)):
+    for subject in (parse_after(after, a_at, cast.known, language), parse_before(before, b_at, cast.known, language)):
         if subject is None:
             continue
         if subject.kind == "name":

@@ -2,8 +2,9 @@
 
 Kept as small per-language tables, as spaCy keeps its ``lang/<xx>/`` data: the
 attribution rules (``storylens.analyze.attribution``) are the same for every language and
-read only these lists. Languages: en, de, es, fr, it, pt; the tables are used together, so
-an article of unknown language still finds its speakers.
+read only these lists. Languages: en, de, es, fr, it, pt. An article in one of them reads
+its own language's tables (``tables_for``); an article of another or unknown language
+reads them all together, so it still finds its speakers.
 """
 
 from __future__ import annotations
@@ -162,9 +163,15 @@ NOT_SPEAKERS = frozenset("""has have had is was were be been it this that there 
     also then now but and or so if as at in on of for with by from""".split())
 
 
-def all_verbs() -> list[str]:
-    """Every verb of saying of every language, longest first (multiword forms win)."""
-    verbs = {" ".join(v.split()) for text in SAY_VERBS.values() for v in _split_forms(text)}
+def tables_for(language: str | None) -> tuple[str, ...]:
+    """The languages whose tables an article in ``language`` reads: its own, else all."""
+    return (language,) if language in SAY_VERBS else tuple(SAY_VERBS)
+
+
+def all_verbs(languages: tuple[str, ...] | None = None) -> list[str]:
+    """The verbs of saying of these languages (default: every one), longest first (multiword forms win)."""
+    verbs = {" ".join(v.split()) for lang, text in SAY_VERBS.items() if languages is None or lang in languages
+             for v in _split_forms(text)}
     return sorted(verbs, key=lambda v: (-len(v), v))
 
 
@@ -181,10 +188,10 @@ def _split_forms(text: str) -> list[str]:
     return out
 
 
-def pronoun_gender(word: str) -> tuple[bool, str | None]:
-    """(is a subject pronoun, its gender)."""
+def pronoun_gender(word: str, languages: tuple[str, ...] | None = None) -> tuple[bool, str | None]:
+    """(is a subject pronoun of these languages (default: any), its gender)."""
     lowered = word.lower()
-    for table in PRONOUNS.values():
-        if lowered in table:
+    for lang, table in PRONOUNS.items():
+        if (languages is None or lang in languages) and lowered in table:
             return True, table[lowered]
     return False, None
