@@ -15,6 +15,7 @@ from pathlib import Path
 
 from storylens.article import Article
 from storylens.errors import InputError
+from storylens.ingest.dateline import with_dateline
 from storylens.ingest.files import stream_lines
 from storylens.ingest.records import article_from_record, json_lines
 
@@ -64,6 +65,7 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
     from storylens.store import SQLiteStore
 
     articles, gold = read_labelled_articles(path)
+    articles = [with_dateline(a) for a in articles]  # dated as the engine dates them, to arrive in time order
     if on_total:
         on_total(len(articles))
     order = arrival_order(articles)
