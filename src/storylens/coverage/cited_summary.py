@@ -6,7 +6,10 @@ whose sentences fall in its fact group (``facts.cluster_sentences``), so a sente
 many outlets report, in any language, ranks higher; it cites every article whose sentence
 in the group reports its claim (``claims.supports``: same specifics, not only a cosine). The
 ranking is walked in order and a second sentence of a fact already chosen is passed over,
-so no fact is told twice.
+so no fact is told twice. With ``max_words`` (``eval summaries`` gives the reference's
+length) the ranking is made within that budget and a sentence that would overrun the words
+left is passed over too, shorter ones further down still tried: whole sentences, never over
+the budget.
 """
 
 from __future__ import annotations
@@ -14,15 +17,16 @@ from __future__ import annotations
 from storylens.coverage.facts import SentenceGroups, checked_count, cited_members, citation
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import SummarySentence
-from storylens.coverage.summary import select_summary
+from storylens.coverage.summary import select_summary, word_count
 
 SUMMARY_SENTENCES = 5
 MIN_SENTENCES, MAX_SENTENCES = 3, 7
 
 
 def cited_summary(pool: StoryPool, sg: SentenceGroups, fact_ids: dict[int, str],
-                  sentences: int = SUMMARY_SENTENCES) -> list[SummarySentence]:
-    """``sentences`` (3 to 7) verbatim sentences, most important first, with citations."""
+                  sentences: int = SUMMARY_SENTENCES, max_words: int | None = None) -> list[SummarySentence]:
+    """``sentences`` (3 to 7) verbatim sentences, most important first, with citations;
+    at most ``max_words`` words in all when given."""
     wanted = min(max(sentences, MIN_SENTENCES), MAX_SENTENCES)
     candidates = [i for i in range(len(pool.texts))
                   if pool.articles[pool.article_of[i]].language == pool.language and not pool.is_copy(pool.article_of[i])]
@@ -30,13 +34,18 @@ def cited_summary(pool: StoryPool, sg: SentenceGroups, fact_ids: dict[int, str],
         return []
     ranking = select_summary([pool.texts[i] for i in candidates], pool.vectors[candidates],
                              [pool.article_of[i] for i in candidates], [pool.position[i] for i in candidates],
-                             [sg.support[sg.group_of[i]] for i in candidates], max_sentences=len(candidates))
-    out, told = [], set()
+                             [sg.support[sg.group_of[i]] for i in candidates], max_sentences=len(candidates),
+                             max_words=max_words)
+    out, told, left = [], set(), max_words
     for r in ranking:
         i = candidates[r]
         g = sg.group_of[i]
         if g in told:
             continue
+        if left is not None:
+            if word_count(pool.texts[i]) > left:
+                continue
+            left -= word_count(pool.texts[i])
         told.add(g)
         k = pool.article_of[i]
         cited = cited_members(pool, sg, i)

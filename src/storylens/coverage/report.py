@@ -72,12 +72,14 @@ class Coverage:
 
 def build_coverage(analyzed: Sequence[AnalyzedArticle], *, language: str | None = None,
                    copies: Mapping[str, tuple[str, str, float]] | None = None,
-                   summary_sentences: int = SUMMARY_SENTENCES) -> Coverage:
+                   summary_sentences: int = SUMMARY_SENTENCES, summary_words: int | None = None) -> Coverage:
     """The coverage report of analysed articles of one story.
 
     ``language``: the summary's and the facts' language (default: the most common one).
     ``copies``: article id -> (original id, kind, overlap) for wire copies, as the story
     engine records them (``coverage.copies.find_copies`` computes them for loose files).
+    ``summary_words``: a word budget for the summary (whole sentences; ``eval summaries``
+    gives the reference's length); by default only ``summary_sentences`` limits it.
     Raises ``ConfigError`` for fewer than two articles, a repeated id, or a language no
     article is in.
     """
@@ -90,7 +92,7 @@ def build_coverage(analyzed: Sequence[AnalyzedArticle], *, language: str | None 
         language=pool.language,
         languages=tuple(pool.languages),
         outlets=pool.outlets,
-        summary=tuple(cited_summary(pool, groups, fact_ids, summary_sentences)),
+        summary=tuple(cited_summary(pool, groups, fact_ids, summary_sentences, summary_words)),
         facts=tuple(facts),
         quotes=tuple(quotes),
         entities=tuple(entities),

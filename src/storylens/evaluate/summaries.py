@@ -1,27 +1,37 @@
-"""``eval summaries``: the story summary against human roundups (ROUGE), beside lead baselines.
+"""``eval summaries``: the summary ``coverage`` ships, against human roundups (ROUGE), beside lead baselines.
 
 The input is AllSides headline roundups, one JSON object a line::
 
     {"id": "..", "articles": [{"title": "..", "text": ".."}, ...],
      "summary": {"title": "..", "text": ".."}}
 
-Each article's title and text are split into sentences as analysis does (language
-detection, sentencex); the title comes first and shares position 0 with the opening
-sentence (both are the lead; a title bonus of its own lowered ROUGE on val). ``support`` counts the
-articles with a sentence aligned to it (``storylens.match.align``). Every system gets the
-same budget, the reference text's word count, and the same rule: whole sentences, never
-over the budget. The reference is ``summary.text`` alone: its title is a headline, not
-part of the summary, and the budget is counted on the text. ROUGE-1/2/L F1 (rouge-score,
-Porter stemming) is averaged over stories. rouge-score's tokenizer keeps only a-z and 0-9,
-so the measure is meant for English (or Latin-script) references.
+Each story goes through the path a coverage report takes: every article analysed
+(``Analyzer``: language, content sentences, embeddings, entities, quotes), wire copies found
+among them (``coverage.copies.find_copies``), then ``coverage.build_coverage``, whose
+``summary`` is measured: sentences in the report language outside copies, ranked by
+``summary.select_summary`` with the support of the facts clustering, one sentence per fact,
+5 sentences. Two figures:
 
-Baselines: ``lead_K`` is article K's sentences in reading order (title first) until the next
-one would overrun the budget; ``best_lead`` is the best of them on ROUGE-1; ``round_robin``
-takes the articles' sentences in turn (first of each, then second of each, ...), passing
-over a sentence that does not fit. For reference only, ``lead_words`` cuts each article's
-title and text at exactly the budget, mid-sentence (the classic "first N words" lead, not
-verbatim sentences), and reports the best of the articles. A story with fewer articles
-than the widest story has empty leads for the missing ones.
+- ``ours``: that summary within the reference's word count (``build_coverage(...,
+  summary_words=budget)``: a sentence that would overrun the words left is passed over,
+  as the baselines' rule is: whole sentences, never over the budget);
+- ``as_shipped``: exactly what ``storylens coverage`` prints (5 sentences, no word budget),
+  with its own length, beside the best single lead of that same length per story
+  (``as_shipped.best_lead``; ``shipped_lead_K`` in the per-story scores).
+
+The reference is ``summary.text`` alone: its title is a headline, not part of the summary,
+and the budget is counted on the text. ROUGE-1/2/L F1 (rouge-score, Porter stemming) is
+averaged over stories. rouge-score's tokenizer keeps only a-z and 0-9, so the measure is
+meant for English (or Latin-script) references.
+
+Baselines, on the same analysed sentences with each article's title first: ``lead_K`` is
+article K's sentences in reading order until the next one would overrun the budget;
+``best_lead`` is the best of them on ROUGE-1; ``round_robin`` takes the articles' sentences
+in turn (first of each, then second of each, ...), passing over a sentence that does not
+fit. For reference only, ``lead_words`` cuts each article's title and text at exactly the
+budget, mid-sentence (the classic "first N words" lead, not verbatim sentences), and reports
+the best of the articles. A story with fewer articles than the widest story has empty leads
+for the missing ones.
 """
 
 from __future__ import annotations
@@ -33,9 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.article import Article
-from storylens.coverage.summary import (DEFAULT_WEIGHTS, SummaryWeights, choose_sentences, sentence_support,
-                                        word_count)
+from storylens.article import AnalyzedArticle, Article
+from storylens.coverage.summary import word_count
 from storylens.errors import InputError
 from storylens.ingest.clean import clean_line, clean_text
 from storylens.ingest.files import stream_lines
@@ -43,7 +52,6 @@ from storylens.ingest.records import json_lines
 
 Progress = Callable[[int], None]
 MEASURES = ("rouge1", "rouge2", "rougeL")
-MAX_SENTENCES = 10  # the word budget is what binds; this only guards against many tiny sentences
 
 
 @dataclass(frozen=True)
@@ -56,15 +64,12 @@ class Roundup:
     reference_title: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class StorySentences:
-    """The candidate sentences of one story, as ``select_summary`` takes them."""
+    """The sentences the baselines take: each article's title, then its content sentences."""
 
     sentences: tuple[str, ...]
-    vectors: np.ndarray
     article_of: tuple[int, ...]
-    position: tuple[int, ...]
-    support: tuple[int, ...]
 
 
 def _string(obj: dict, name: str, source: str, field: str, required: bool) -> str:
@@ -93,6 +98,9 @@ def read_roundups(path: str | Path) -> list[Roundup]:
         raw = obj.get("articles")
         if not isinstance(raw, list) or not raw:
             raise InputError(source, "field 'articles' must be a non-empty list of {title, text} objects")
+        if len(raw) < 2:
+            raise InputError(source, "field 'articles' lists one article; a coverage report, and so its summary, "
+                                     "needs two or more")
         articles = []
         for k, item in enumerate(raw):
             field = f"articles[{k}]"
@@ -114,25 +122,32 @@ def read_roundups(path: str | Path) -> list[Roundup]:
     return stories
 
 
-def story_sentences(articles: Sequence[Article]) -> StorySentences:
-    """Sentences of every article (title first), their USE vectors, positions and support."""
-    from storylens.analyze.embed import embed
-    from storylens.analyze.language import detect_language
-    from storylens.analyze.sentences import split_paragraphs, split_sentences
-
+def story_sentences(analyzed: Sequence[AnalyzedArticle]) -> StorySentences:
+    """Each analysed article's title and content sentences, in reading order."""
     texts: list[str] = []
     article_of: list[int] = []
-    position: list[int] = []
-    for k, article in enumerate(articles):
-        language = detect_language(f"{article.title}\n{article.text}", article.language)
-        body = [s.text for s in split_sentences(split_paragraphs(article.text, article.title), language)]
-        own = [article.title, *body] if article.title else body
+    for k, x in enumerate(analyzed):
+        own = ([x.article.title] if x.article.title else []) + [s.text for s in x.sentences]
         texts.extend(own)
         article_of.extend([k] * len(own))
-        position.extend([0] * (len(own) - len(body)) + list(range(len(body))))
-    vectors = embed(texts)
-    support = sentence_support(vectors, article_of)
-    return StorySentences(tuple(texts), vectors, tuple(article_of), tuple(position), tuple(support))
+    return StorySentences(tuple(texts), tuple(article_of))
+
+
+def analyse_story(roundup: Roundup, analyzer=None) -> tuple[list[AnalyzedArticle], dict[str, tuple[str, str, float]]]:
+    """The story's articles analysed as ``coverage`` analyses them, and their wire copies."""
+    from storylens.analyze import Analyzer
+    from storylens.coverage.copies import find_copies
+
+    analyzed = (analyzer or Analyzer()).analyze_many(roundup.articles)
+    return analyzed, find_copies(roundup.articles)
+
+
+def shipped_summary(analyzed: Sequence[AnalyzedArticle], copies: dict[str, tuple[str, str, float]],
+                    budget: int | None = None) -> list[str]:
+    """The sentences of the coverage report's summary (``build_coverage``), within ``budget`` words."""
+    from storylens.coverage.report import build_coverage
+
+    return [s.text for s in build_coverage(analyzed, copies=copies, summary_words=budget).summary]
 
 
 def lead(story: StorySentences, article: int, budget: int) -> list[int]:
@@ -164,12 +179,6 @@ def round_robin(story: StorySentences, budget: int) -> list[int]:
     return out
 
 
-def summarize(story: StorySentences, budget: int, weights: SummaryWeights = DEFAULT_WEIGHTS) -> list[int]:
-    """Our summary of the story within ``budget`` words."""
-    return choose_sentences(story.sentences, story.vectors, story.article_of, story.position, story.support,
-                            max_sentences=MAX_SENTENCES, max_words=budget, weights=weights)
-
-
 def rouge_scorer():
     """ROUGE-1, ROUGE-2 and ROUGE-L with Porter stemming (the rouge-score package)."""
     from rouge_score.rouge_scorer import RougeScorer
@@ -183,38 +192,43 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class StoryScores:
-    """Per-story ROUGE F1 and word counts of every system, in file order."""
+    """Per-story ROUGE F1, word counts and texts of every system, in file order."""
 
     systems: tuple[str, ...]
     scores: dict[str, list[dict[str, float]]]  # system -> one {measure: F1} per story
     words: dict[str, list[int]]
     reference_words: list[int]
-    seconds: float  # time spent on our summaries (sentences, embeddings, selection)
+    seconds: float  # time spent on our summaries (analysis, copies, the coverage report)
+    texts: dict[str, list[str]]  # system -> the text scored for each story
 
 
-def score_stories(stories: Sequence[Roundup], weights: SummaryWeights = DEFAULT_WEIGHTS,
-                  progress: Progress | None = None) -> StoryScores:
-    """Summarise each story (ours and the baselines) and score it against its reference."""
-    from storylens.analyze.embed import get_encoder
+def score_stories(stories: Sequence[Roundup], progress: Progress | None = None) -> StoryScores:
+    """Summarise each story (ours as shipped, and the baselines) and score it against its reference."""
+    from storylens.analyze import Analyzer, warm_up
 
     scorer = rouge_scorer()
-    get_encoder()  # load the model before the clock starts
+    warm_up()  # load the models before the clock starts
+    analyzer = Analyzer()
     width = max(len(s.articles) for s in stories)
-    systems = ("ours", *(f"lead_{k + 1}" for k in range(width)), "round_robin",
-               *(f"words_{k + 1}" for k in range(width)))
+    systems = ("ours", "as_shipped", *(f"lead_{k + 1}" for k in range(width)), "round_robin",
+               *(f"words_{k + 1}" for k in range(width)), *(f"shipped_lead_{k + 1}" for k in range(width)))
     scores: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
     words: dict[str, list[int]] = {name: [] for name in systems}
+    scored_texts: dict[str, list[str]] = {name: [] for name in systems}
     elapsed = 0.0
     for roundup in stories:
         budget = word_count(roundup.reference)
         start = time.perf_counter()
-        story = story_sentences(roundup.articles)
-        picks = {"ours": summarize(story, budget, weights)}
+        analyzed, copies = analyse_story(roundup, analyzer)
+        texts = {"ours": " ".join(shipped_summary(analyzed, copies, budget))}
         elapsed += time.perf_counter() - start
-        for k in range(width):
-            picks[f"lead_{k + 1}"] = lead(story, k, budget)
+        texts["as_shipped"] = " ".join(shipped_summary(analyzed, copies))
+        story = story_sentences(analyzed)
+        picks = {f"lead_{k + 1}": lead(story, k, budget) for k in range(width)}
+        shipped_words = word_count(texts["as_shipped"])  # leads as long as the shipped summary
+        picks.update({f"shipped_lead_{k + 1}": lead(story, k, shipped_words) for k in range(width)})
         picks["round_robin"] = round_robin(story, budget)
-        texts = {name: " ".join(story.sentences[i] for i in chosen) for name, chosen in picks.items()}
+        texts.update({name: " ".join(story.sentences[i] for i in chosen) for name, chosen in picks.items()})
         for k in range(width):
             whole = " ".join(t for t, a in zip(story.sentences, story.article_of) if a == k)
             texts[f"words_{k + 1}"] = " ".join(whole.split()[:budget])
@@ -222,9 +236,10 @@ def score_stories(stories: Sequence[Roundup], weights: SummaryWeights = DEFAULT_
             result = scorer.score(roundup.reference, text)
             scores[name].append({m: result[m].fmeasure for m in MEASURES})
             words[name].append(word_count(text))
+            scored_texts[name].append(text)
         if progress:
             progress(1)
-    return StoryScores(systems, scores, words, [word_count(s.reference) for s in stories], elapsed)
+    return StoryScores(systems, scores, words, [word_count(s.reference) for s in stories], elapsed, scored_texts)
 
 
 def summary_table(scored: StoryScores) -> dict:
@@ -234,19 +249,22 @@ def summary_table(scored: StoryScores) -> dict:
     leads = [name for name in scored.systems if name.startswith("lead_")]
     best = max(leads, key=lambda name: table[name]["rouge1"])
     cut = max((name for name in scored.systems if name.startswith("words_")), key=lambda name: table[name]["rouge1"])
+    shipped_best = max((name for name in scored.systems if name.startswith("shipped_lead_")),
+                       key=lambda name: table[name]["rouge1"])
     stories = len(scored.reference_words)
     return {"stories": stories, **{m: table["ours"][m] for m in MEASURES}, "words": table["ours"]["words"],
             "reference_words": round(float(np.mean(scored.reference_words)), 1),
+            "as_shipped": {**table["as_shipped"], "best_lead": {"name": shipped_best, **table[shipped_best]}},
             "baselines": {**{name: table[name] for name in leads}, "best_lead": {"name": best, **table[best]},
                           "round_robin": table["round_robin"],
                           "lead_words": {"name": "lead_" + cut.split("_")[1], **table[cut]}},
             "stories_per_second": round(stories / max(scored.seconds, 1e-9), 2)}
 
 
-def eval_summaries(path: str | Path, weights: SummaryWeights = DEFAULT_WEIGHTS, progress: Progress | None = None,
+def eval_summaries(path: str | Path, progress: Progress | None = None,
                    on_total: Callable[[int], None] | None = None) -> dict:
-    """Summarise every story of a roundups file; ROUGE F1 of ours and of the lead baselines."""
+    """Summarise every story of a roundups file as ``coverage`` does; ROUGE F1 of ours and of the lead baselines."""
     stories = read_roundups(path)
     if on_total:
         on_total(len(stories))
-    return summary_table(score_stories(stories, weights, progress))
+    return summary_table(score_stories(stories, progress))
