@@ -277,3 +277,44 @@ def test_a_read_only_store_file_refuses_writes_with_the_reason(tmp_path):
             SQLiteStore(db)
     finally:
         db.chmod(0o644)
+
+
+def test_any_damage_is_one_store_error_never_a_traceback(tmp_path_factory):
+    """Property: garbage written anywhere in a store file, any length: reading every story,
+    article, profile and analysis, and opening an engine on it, either works or raises a
+    StoreError; nothing else escapes."""
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, settings, strategies as st
+
+    from storylens.engine import story_analyses
+    from storylens.errors import StoreError
+
+    base = _demo_store(tmp_path_factory.mktemp("base"))
+    with SQLiteStore(base) as store:
+        for s in store.stories():
+            if s.articles > 1:
+                story_analyses(store, s.id)  # analyses in the file too
+                break
+    data = base.read_bytes()
+    scratch = tmp_path_factory.mktemp("damaged")
+
+    @settings(max_examples=80, deadline=None, derandomize=True)
+    @given(offset=st.integers(0, len(data) - 1), garbage=st.binary(min_size=1, max_size=4096))
+    def check(offset, garbage):
+        db = scratch / "demo.db"
+        for extra in ("-wal", "-shm"):
+            scratch.joinpath("demo.db" + extra).unlink(missing_ok=True)
+        db.write_bytes((data[:offset] + garbage + data[offset + len(garbage):])[:len(data)])
+        try:
+            with SQLiteStore(db, readonly=True) as store:
+                store.counts()
+                for s in store.stories():
+                    store.story(s.id)
+                    store.analyses([a.article.id for a in store.story_articles(s.id)])
+                list(store.profiles())
+            with SQLiteStore(db) as store:
+                StoryEngine(store)
+        except StoreError as exc:
+            assert "\n" not in str(exc) and str(db) in str(exc)
+
+    check()

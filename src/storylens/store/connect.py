@@ -39,7 +39,9 @@ def writable(path: Path) -> bool:
 def translate(path: Path, exc: sqlite3.Error) -> StoreError:
     """The ``StoreError`` for a SQLite failure on the store at ``path``: one line, what to do."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    problem = str(exc)
+    problem = " ".join(str(exc).split())  # one line: a damaged schema's message quotes its SQL
+    if len(problem) > 200:
+        problem = problem[:197] + "..."
     if code == _FULL:
         return StoreFull(f"{path}: disk is full ({problem}); nothing of the write in progress was stored: "
                          "free space on the disk, then run again")
