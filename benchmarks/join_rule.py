@@ -25,8 +25,6 @@ real pages the wrong merges and split groups; for the pairs the agreement with t
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -36,27 +34,18 @@ from clusters import CORPORA, DATASETS  # noqa: E402
 
 PAGES = DATASETS / "real-world" / "pages"
 SEMEVAL = DATASETS / "semeval2022-task8" / "pairs.dev.jsonl"
-DOUBTFUL = [{"np/247wallst.com1.html", "np/247wallst.com2.html"}, {"np/cnn_main_site.html", "np/yahoo_main_site.html"},
-            {"html/independent.co.uk.penalty.html", "html/standard.co.uk.caribbean.html"}]
+
 
 
 def real_pages():
     from storylens.cluster.profile import profile_articles
-    from storylens.errors import StorylensError
     from storylens.evaluate.clusters import arrival_order
     from storylens.evaluate.join_rule import LabelledProfiles
-    from storylens.ingest import read_articles
+    from storylens.evaluate.real_pages import read_labelled_pages
     from storylens.ingest.dateline import with_dateline
 
-    articles, gold = [], []
-    for line in (PAGES / "labels.jsonl").read_text(encoding="utf-8").splitlines():
-        label = json.loads(line)
-        try:
-            found = [with_dateline(replace(a, id=label["file"])) for a in read_articles(PAGES / label["file"])]
-        except StorylensError:
-            continue  # not an article (an error page, a home page): the reader says so
-        articles += found
-        gold += [label["story"]] * len(found)
+    pages = read_labelled_pages(PAGES)
+    articles, gold = [with_dateline(p.article) for p in pages], [p.story for p in pages]
     order = arrival_order(articles)
     return LabelledProfiles("real", tuple(profile_articles([articles[i] for i in order])), tuple(gold[i] for i in order))
 
@@ -66,9 +55,11 @@ def semeval_pairs():
     from storylens.evaluate.join_rule import LabelledProfiles
     from storylens.evaluate.pairs import read_pairs
 
+    from storylens.ingest.dateline import with_dateline
+
     pairs = [p for p in read_pairs(SEMEVAL) if not 1.5 < p.gold["Overall"] < 2.5]
     gold = [g for i, p in enumerate(pairs) for g in (f"p{i}", f"p{i}" if p.gold["Overall"] <= 1.5 else f"p{i}~b")]
-    return LabelledProfiles("pairs:semeval", tuple(profile_articles([x for p in pairs for x in (p.a, p.b)])), tuple(gold))
+    return LabelledProfiles("pairs:semeval", tuple(profile_articles([with_dateline(x) for p in pairs for x in (p.a, p.b)])), tuple(gold))
 
 
 def undated(corpus):
@@ -87,13 +78,10 @@ def score(corpus, predicted: list[str]) -> str:
         agree = sum(s == g for s, g in zip(same, gold)) / len(gold)
         return f"agree {agree:.3f} (P {hits / max(sum(same), 1):.2f} R {hits / max(sum(gold), 1):.2f})"
     if corpus.name == "real":
-        ids = [p.article_id for p in corpus.profiles]
-        wrong = sum(1 for i, j in itertools.combinations(range(len(ids)), 2) if predicted[i] == predicted[j]
-                    and corpus.gold[i] != corpus.gold[j] and {ids[i], ids[j]} not in DOUBTFUL)
-        groups: dict[str, set[str]] = {}
-        for p, g in zip(predicted, corpus.gold):
-            groups.setdefault(g, set()).add(p)
-        return f"{wrong} wrong merges, {sum(len(s) > 1 for s in groups.values())} split groups"
+        from storylens.evaluate.real_pages import split_groups, wrong_merges
+
+        wrong = wrong_merges([p.article_id for p in corpus.profiles], predicted, corpus.gold)
+        return f"{len(wrong)} wrong merges, {len(split_groups(predicted, corpus.gold))} split groups"
     return f"{bcubed(predicted, corpus.gold)['bcubed_f1']:.3f}"
 
 

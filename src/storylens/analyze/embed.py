@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -17,6 +17,18 @@ DIM = 512
 # traditional). Other languages get vectors too, but unrelated texts in them look alike
 # (cosines of 0.8-0.9): the story engine does not trust the encoder for them.
 ENCODER_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
+
+
+def evidence_basis(languages: Iterable[str | None]) -> dict[str, object]:
+    """What a decision over articles in ``languages`` can rest on: ``encoder`` when the
+    sentence encoder covers every one, ``lexical`` when it covers none, else ``mixed``;
+    with the languages it does not cover (the JSON of ``compare`` and ``story``)."""
+    known = {lang for lang in languages if lang}
+    uncovered = sorted(lang for lang in known if lang not in ENCODER_LANGUAGES)
+    basis = "encoder" if not uncovered else "lexical" if len(uncovered) == len(known) else "mixed"
+    return {"basis": basis, "languages_without_encoder": uncovered}
+
+
 _lock = threading.Lock()
 _encoder = None
 

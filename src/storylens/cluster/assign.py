@@ -64,7 +64,7 @@ class StoryClusterer:
 
     def __init__(self, *, neighbors: int = 20, background_neighbors: int = 10, max_candidates: int = 8,
                  rare_name_df: int = 3, max_members: int = 50, rule: JoinRule | None = None,
-                 merge_threshold: float = 0.95) -> None:
+                 merge_threshold: float = 0.95, checked_partial: float = CHECKED_PARTIAL) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
@@ -72,6 +72,7 @@ class StoryClusterer:
         self.max_members = max_members
         self.rule = rule
         self.merge_threshold = merge_threshold
+        self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
@@ -87,7 +88,7 @@ class StoryClusterer:
         self.merged_into_: dict[int, int] = {}
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
-        self.duplicates_ = DuplicateIndex(partial=CHECKED_PARTIAL)
+        self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))
         self.seq_ = last_seq
 
     def _ensure_state(self) -> None:

@@ -21,8 +21,9 @@ For an article and each candidate story, ``story_evidence`` measures:
   learns what an undated pair is worth from replays of undated articles.
 
 The encoder's cosines count only where the sentence encoder covers the languages
-(``ENCODER_LANGUAGES``); otherwise the evidence's ``basis`` is ``"lexical"`` and the rule
-weighs names, numbers, words and time alone (``JoinRule.lexical_weights``).
+(``ENCODER_LANGUAGES``): for the article's language and at least one member's. Otherwise
+the evidence's ``basis`` is ``"lexical"`` and the rule weighs ``LEXICAL_FEATURES`` alone
+(names, numbers, words, language, outlet, time, undated: ``JoinRule.lexical_weights``).
 """
 
 from __future__ import annotations
@@ -184,14 +185,13 @@ def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], back
     for seq, c in candidates.items():
         usable = np.array([covered and encoder_covers(m.language) for m in c.members])
         cosines = np.where(usable, c.member_vectors @ article.vector, -1.0)
-        word_overlap = [weighted_jaccard(words, m.terms, term_weights, words_total) for m in c.members]
         basis = "encoder" if usable.any() else "lexical"
-        if basis == "encoder":
+        if basis == "encoder":  # the closest members by cosine; the centroid sums covered members only
             order = np.argsort(-cosines)[:closest]
-            if c.vector_sum.any():
-                centroid[seq] = float(c.vector_sum @ article.vector) / (math.sqrt(float(c.vector_sum @ c.vector_sum)) + 1e-9)
-        else:
-            order = np.argsort(-np.array(word_overlap))[:closest]
+            centroid[seq] = float(c.vector_sum @ article.vector) / (math.sqrt(float(c.vector_sum @ c.vector_sum)) + 1e-9)
+        else:  # the closest members by shared words
+            overlap = np.array([weighted_jaccard(words, m.terms, term_weights, words_total) for m in c.members])
+            order = np.argsort(-overlap)[:closest]
         nearest = [c.members[i] for i in order]
         days = None
         if not math.isnan(when):
@@ -202,7 +202,7 @@ def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], back
             cosine_max=float(cosines[order[0]]) if basis == "encoder" else 0.0,
             names=max(weighted_jaccard(names, m.keys, name_weights, names_total) for m in nearest),
             numbers=max(weighted_jaccard(numbers, m.numbers, number_weights, numbers_total) for m in nearest),
-            words=max(word_overlap[i] for i in order),
+            words=max(weighted_jaccard(words, m.terms, term_weights, words_total) for m in nearest),
             new_language=float(article.language not in c.languages),
             same_outlet=float(article.outlet is not None and all(m.outlet == article.outlet for m in nearest)),
             time=math.log1p(days) - NEUTRAL_LOG_DAYS if days is not None else 0.0,
@@ -214,7 +214,7 @@ def story_evidence(article: StoryProfile, candidates: dict[int, Candidate], back
         if f["basis"] == "encoder":
             others = [v for s, v in centroid.items() if s != seq]
             gap = f["cosine_max"] - background
-            margin = centroid.get(seq, f["cosine_max"]) - max(others + [background])
+            margin = centroid[seq] - max(others + [background])
         else:
             gap = margin = 0.0
         out[seq] = Evidence(gap=gap, centroid_margin=margin, **f)

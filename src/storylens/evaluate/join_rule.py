@@ -25,6 +25,7 @@ from storylens.cluster.evidence import LEXICAL_FEATURES, Evidence, JoinRule
 from storylens.cluster.profile import StoryProfile, profile_articles
 from storylens.evaluate.clusters import arrival_order, bcubed, read_labelled_articles
 from storylens.ingest.dateline import with_dateline
+from storylens.match.duplicates import PARTIAL
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def gold_replay(corpus: LabelledProfiles) -> Replay:
     labels: list[int] = []
     step = 2 if corpus.name.startswith("pairs:") else len(corpus.profiles)
     for start in range(0, len(corpus.profiles), max(step, 1)):
-        clusterer = StoryClusterer()
+        clusterer = StoryClusterer(checked_partial=PARTIAL)  # copies by fingerprint alone, not by the rule being refitted
         story_of: dict[str, str] = {}
         for profile, gold in zip(corpus.profiles[start:start + step], corpus.gold[start:start + step]):
             story = story_of.setdefault(gold, story_name(len(story_of) + 1))
@@ -135,17 +136,17 @@ def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int 
         keep = {g for g in set(corpus.gold) if (fold_of[fold_group(corpus, g)] == fold) == held_out}
         return corpus.subset(keep)
 
-    out: dict[str, tuple[list[str], list[int]]] = {c.name: ([], []) for c in corpora}
+    out: dict[str, list[str]] = {c.name: [] for c in corpora}
     held: dict[str, list[LabelledProfiles]] = {c.name: [] for c in corpora}
     for fold in range(folds):
         rule = fit_rule([part(c, fold, held_out=False) for c in corpora if train is None or c.name in train])
         for corpus in corpora:
             test = part(corpus, fold, held_out=True)
-            out[corpus.name][0].extend(f"{fold}:{s}" for s in cluster_with(test, rule))
+            out[corpus.name].extend(f"{fold}:{s}" for s in cluster_with(test, rule))
             held[corpus.name].append(test)
     return {name: (predicted, LabelledProfiles(name, tuple(p for t in held[name] for p in t.profiles),
                                                tuple(g for t in held[name] for g in t.gold)))
-            for name, (predicted, _) in out.items()}
+            for name, predicted in out.items()}
 
 
 def cross_validate_rule(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0) -> dict[str, dict]:

@@ -53,13 +53,12 @@ class Comparison:
 
     @property
     def evidence(self) -> dict[str, Any]:
-        """Which evidence the verdict can trust: ``encoder`` when the sentence encoder covers
-        both languages, else ``lexical`` (its cosines are noise there; names, numbers, dates
-        and e5's features carry the decision)."""
-        from storylens.analyze.embed import ENCODER_LANGUAGES
+        """Whether the sentence encoder covers both languages (``encoder``), one (``mixed``)
+        or neither (``lexical``): where it does not, its cosines are noise, so read the
+        verdict with the shared names, numbers, dates and quotes beside it."""
+        from storylens.analyze.embed import evidence_basis
 
-        uncovered = sorted({self.a.get("language"), self.b.get("language")} - ENCODER_LANGUAGES - {None})
-        return {"basis": "lexical" if uncovered else "encoder", "languages_without_encoder": uncovered}
+        return evidence_basis([self.a.get("language"), self.b.get("language")])
 
 
 def _describe(x: AnalyzedArticle) -> dict[str, Any]:

@@ -71,13 +71,10 @@ class StoryDetail:
 
     @property
     def evidence(self) -> dict[str, Any]:
-        """What the story's grouping could rest on: the sentence encoder's cosines where it
-        covers the languages, else lexical evidence only (names, numbers, words, time)."""
-        from storylens.analyze.embed import ENCODER_LANGUAGES
+        """What the story's grouping could rest on (``analyze.embed.evidence_basis``)."""
+        from storylens.analyze.embed import evidence_basis
 
-        uncovered = sorted(set(self.story.languages) - ENCODER_LANGUAGES)
-        return {"basis": "lexical" if uncovered and len(uncovered) == len(self.story.languages) else
-                "encoder" if not uncovered else "mixed", "languages_without_encoder": uncovered}
+        return evidence_basis(self.story.languages)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.story.to_dict(), "merged_from": list(self.merged_from), "evidence": self.evidence,

@@ -112,6 +112,7 @@ class SQLiteStore(Store):
                              "open it once for writing (storylens ingest) to migrate")
 
     # -- transactions ---------------------------------------------------------------------
+    @guarded
     def changes(self) -> int:
         """A number that changes whenever another connection (another process) commits to the file."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
