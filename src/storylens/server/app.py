@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storylens.errors import ConfigError, InputError, StageError, StoreError, StorylensError
+from storylens.errors import ConfigError, InputError, StageError, StoreNotFound, StorylensError, StoreUnavailable
 from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
 from storylens.server.service import MAX_COMPARE_CHARS, Conflict, NotFound, StoryService, TooLarge, TooSmall
 
@@ -51,8 +51,10 @@ def status_of(exc: StorylensError) -> int:
         return 413
     if isinstance(exc, (InputError, ConfigError)):
         return 400
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreNotFound):
         return 404
+    if isinstance(exc, StoreUnavailable):
+        return 503  # read-only, full, damaged or busy: the request was fine, the store is not
     return 500
 
 
