@@ -47,6 +47,8 @@ def test_train_pairs_writes_a_loadable_model(sample: Path, tmp_path: Path, fast:
     data = json.loads(result.stdout)
     assert model.exists() and data["model_bytes"] < 5_000_000 and data["fast"] is fast
     assert LearnedScorer.load(model).uses_deep_ is not fast
+    if not fast:
+        return  # scoring with the e5 model again costs a minute; the fast model shows the round trip
     again = run_cli("eval", "pairs", str(sample), "--model", str(model), "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["pearson"]["overall"] > 0.5  # it was trained on these pairs
