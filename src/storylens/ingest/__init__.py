@@ -49,6 +49,8 @@ def detect_format(path: Path, raw: str) -> str:
         if root in HTML_ROOTS:
             return "html"
         return "opml" if root == "opml" else "xml"
+    if head[:9].lower().startswith(("<?xml", "<!--", "<!doctype")):
+        return "xml"  # markup without a readable root element (a broken feed or page) is not text
     if head.startswith("{") and "\n{" in raw.strip():
         return "jsonl"
     if head.startswith(("{", "[")):
