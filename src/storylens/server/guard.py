@@ -29,7 +29,7 @@ CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' dat
 CSP_DOCS = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-           (b"referrer-policy", b"no-referrer"), (b"cross-origin-resource-policy", b"same-origin")]
+           (b"referrer-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin")]
 
 
 def host_name(value: str) -> str:
@@ -94,7 +94,9 @@ class Guard:
         if kind == "application/x-www-form-urlencoded" and path in FORM_PATHS:
             origin = headers.get("origin")
             site = headers.get("sec-fetch-site")
-            if site in ("cross-site", "same-site") or (origin is not None and (
+            if site == "same-origin":  # a browser's own word (Origin may be "null" under a referrer policy)
+                return None
+            if site in ("cross-site", "same-site", "none") or (origin is not None and (
                     origin == "null" or urlsplit(origin).netloc.lower() != netloc)):
                 return 403, "Origin", "this form can be posted from the server's own page only"
             return None
