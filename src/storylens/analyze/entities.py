@@ -52,6 +52,29 @@ def _clean_surface(text: str) -> str:
     return text.strip()
 
 
+# The last word of a name that makes it an organisation, whatever the small model says
+# ("Nordic Wire" is no person), and the words before a lone name that make it a place
+# ("a plant in Maresbury" is no company).
+ORG_HEADS = {"agency", "airways", "airlines", "association", "authority", "bank", "chemicals", "club", "college",
+             "committee", "corp", "corporation", "council", "courier", "gazette", "group", "herald", "inc", "institute",
+             "ltd", "ministry", "news", "party", "post", "press", "times", "union", "university", "wire"}
+PLACE_BEFORE = {"in", "near", "outside", "around", "across"}
+
+
+def _retyped(ent, kind: str | None) -> str | None:
+    """spaCy's type of ``ent``, put right where the name's own words or context say more."""
+    if kind is None:
+        return None
+    words = ent.text.split()
+    if len(words) > 1 and words[-1].lower().strip(".") in ORG_HEADS:
+        return "ORG"
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = ent.doc[ent.end].text if ent.end < len(ent.doc) else ""
+    if kind == "ORG" and len(words) == 1 and before in PLACE_BEFORE and after not in ("'s", "’s"):
+        return "PLACE"
+    return kind
+
+
 def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
     """(surface, type) for every English named-entity mention."""
     nlp = get_nlp()
@@ -61,7 +84,7 @@ def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
         paragraphs.setdefault(sentence.paragraph, []).append(sentence.text)
     for doc in nlp.pipe((" ".join(texts) for texts in paragraphs.values()), batch_size=32):
         for ent in doc.ents:
-            kind = SPACY_TYPES.get(ent.label_)
+            kind = _retyped(ent, SPACY_TYPES.get(ent.label_))
             surface = _clean_surface(ent.text)
             if kind and surface and any(c.isupper() for c in surface[:2]):
                 out.append((surface, kind))
@@ -160,6 +183,8 @@ def _same_surname(name_a: str, name_b: str) -> bool:
 
 
 def _compatible(name_a: str, type_a: str, name_b: str, type_b: str) -> bool:
+    if name_a == name_b:  # one name typed two ways in two contexts is still one entity
+        return True
     alias_a = alias_key(name_a)
     if alias_a is not None and alias_a == alias_key(name_b):
         return True
