@@ -274,3 +274,13 @@ def test_a_huge_record_is_read_up_to_the_text_limit(tmp_path, caplog):
     assert len(record["text"]) > 20 * MAX_TEXT_CHARS and MAX_TEXT_CHARS - 5000 < len(text) <= MAX_TEXT_CHARS
     assert text.endswith("in spring.")  # cut at a paragraph break
     assert any("cut to" in r.getMessage() and "huge.json" in r.getMessage() for r in caplog.records)
+
+
+def test_a_utf16_feed_fetched_by_url_is_read_as_a_feed(inside, tmp_path):
+    """A feed in UTF-16 was taken for a page by URL (its head was read as UTF-8)."""
+    body = rss("Local Wire", [{"guid": "urn:u16", "url": "https://example.org/u16", "title": STORY[0],
+                               "text": STORY[1]}]).decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-16"')
+    inside.routes["/u16.xml"] = Route(body.encode("utf-16"), content_type="application/rss+xml")
+    with SQLiteStore(tmp_path / "s.db") as store, Fetcher(**FAST) as fetcher:
+        result = Poller(StoryEngine(store), fetcher).poll(Source("url", inside.base + "/u16.xml"))
+        assert store.counts()["articles"] == 1, result.line()

@@ -24,7 +24,7 @@ from storylens.errors import InputError, StorylensError
 from storylens.ingest import read_articles
 from storylens.ingest.feeds import Feed, article_id, feed_bytes, looks_like_feed, read_feed
 from storylens.ingest.fetch import Fetched, Fetcher, Validators, is_url
-from storylens.ingest.files import decode, read_bytes
+from storylens.ingest.files import decode, head_text, read_bytes
 from storylens.ingest.html import parse_html
 from storylens.ingest.limits import bound_text
 from storylens.ingest.opml import looks_like_opml, read_opml
@@ -98,7 +98,7 @@ def sources_from_specs(specs: Iterable[str]) -> list[Source]:
             out.append(Source("warc", spec))
         else:
             with path.open("rb") as handle:  # only the head: an article file may be any size
-                head = handle.read(4000).decode("utf-8", "replace")
+                head = head_text(handle.read(4000))
             if looks_like_opml(head):
                 out.extend(Source("url" if is_url(s.feed) else "feed", s.feed) for s in read_opml(path))
             elif looks_like_feed(head) or path.suffix.lower() in (".rss", ".atom"):
@@ -186,7 +186,7 @@ class Poller:
                 result.not_modified = True
                 return
             key, state, status = location, fetched.validators, fetched.status
-            head = fetched.body[:4000].decode("utf-8", "replace")
+            head = head_text(fetched.body[:4000])
             if source.kind == "url" and not looks_like_feed(head):
                 self._poll_page(fetched, result)
                 self.log.save(key, state, status)

@@ -114,6 +114,18 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def head_text(data: bytes) -> str:
+    """The start of a file as text, to tell its format: a byte order mark or UTF-16/32 told
+    by its NUL bytes, else UTF-8 (undecodable bytes replaced)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, "replace")
+    wide = _wide_unicode(data)
+    if wide is not None:
+        return data[: len(data) // 4 * 4].decode(wide, "replace")
+    return data.decode("utf-8", "replace")
+
+
 def decode(data: bytes, name: str) -> str:
     """Decode text: a byte order mark, UTF-16/32 told by its NUL bytes, UTF-8, the
     declared charset (XML declaration or HTML ``<meta>``), else the detected one."""
