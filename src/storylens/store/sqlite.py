@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -42,7 +43,8 @@ def _utc(value: datetime | None) -> str | None:
 
 
 def _split(value: str) -> frozenset[str]:
-    return frozenset(value.split(_SEP)) if value else frozenset()
+    """A stored set of keys, numbers or stems; interned, as they recur across articles."""
+    return frozenset(map(sys.intern, value.split(_SEP))) if value else frozenset()
 
 
 def story_query(*, language: str | None = None, outlet: str | None = None, since: datetime | None = None,
