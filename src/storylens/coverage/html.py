@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from storylens.coverage.render import HEADINGS
+from storylens.display import shown_time
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 PALETTE = 8  # outlet colours (CSS classes o0..o7), reused in turn
@@ -281,7 +282,7 @@ def segments(text: str, spans: list[list[int]]) -> list[tuple[str, bool]]:
 
 
 def _when(published: str | None) -> str:
-    return published[:16].replace("T", " ") if published else "undated"
+    return shown_time(published)
 
 
 def _origin(origin: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storylens.display import shown_time
+
 HEADINGS = {
     "summary": "Summary",
     "facts": "Facts reported by several outlets",
@@ -64,7 +66,7 @@ class _Writer:
         for n, o in enumerate(d["outlets"], start=1):
             copy = f", copy of [{self.number[o['copy_of']]}] ({o['copy_kind']})" if o["copy_of"] else ""
             self.lines.append(f"{'' if not self.md else '- '}[{n}] {o['outlet']} ({o['language']}, "
-                              f"{(o['published'] or 'undated')[:16]}{copy})")
+                              f"{shown_time(o['published'])}{copy})")
         for section in ("summary", "facts", "quotes", "entities", "adds", "framing", "timeline"):
             self.heading(section)
             getattr(self, section)()
@@ -128,10 +130,10 @@ class _Writer:
 
     def timeline(self) -> None:
         for t in self.d["timeline"]:
-            self.item(f"{(t['published'] or 'undated')[:16]}  [{self.number[t['article']]}] {t['outlet']} ({t['language']})"
+            self.item(f"{shown_time(t['published'])}  [{self.number[t['article']]}] {t['outlet']} ({t['language']})"
                       f"{': ' + t['title'] if t['title'] and t['title'] != t['outlet'] else ''}")
             for c in t["copies"]:
-                self.item(f"{(c['published'] or 'undated')[:16]}  copy [{self.number[c['article']]}] {c['outlet']} "
+                self.item(f"{shown_time(c['published'])}  copy [{self.number[c['article']]}] {c['outlet']} "
                           f"({c['kind']}, overlap {c['overlap']})", indent=1)
 
 

@@ -31,8 +31,12 @@ FORM_FIELDS = ("title_a", "text_a", "title_b", "text_b")
 def _env():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from storylens.display import shown_time
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["shown_time"] = shown_time
+    return env
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
