@@ -8,6 +8,7 @@ import pytest
 
 from feedserver import FeedServer, Route, page, rss
 from storylens.engine import StoryEngine
+from storylens.errors import InputError
 from storylens.ingest.fetch import Fetcher, FetchError, blocked_reason
 from storylens.sources import Poller, Source, sources_from_specs
 from storylens.store import SQLiteStore
@@ -284,3 +285,14 @@ def test_a_utf16_feed_fetched_by_url_is_read_as_a_feed(inside, tmp_path):
     with SQLiteStore(tmp_path / "s.db") as store, Fetcher(**FAST) as fetcher:
         result = Poller(StoryEngine(store), fetcher).poll(Source("url", inside.base + "/u16.xml"))
         assert store.counts()["articles"] == 1, result.line()
+
+
+def test_an_opml_list_by_url_is_no_article(inside, tmp_path):
+    """A remote OPML was taken for a page and stored as an article."""
+    inside.routes["/feeds.opml"] = Route(b'<?xml version="1.0"?><opml version="2.0"><head><title>Feeds</title></head>'
+                                         b'<body><outline type="rss" text="Wire" xmlUrl="https://example.org/rss"/>'
+                                         b'</body></opml>', content_type="text/x-opml")
+    with SQLiteStore(tmp_path / "s.db") as store, Fetcher(**FAST) as fetcher:
+        with pytest.raises(InputError, match="OPML list of feeds"):
+            Poller(StoryEngine(store), fetcher).poll(Source("url", inside.base + "/feeds.opml"))
+        assert store.counts()["articles"] == 0

@@ -187,6 +187,9 @@ class Poller:
                 return
             key, state, status = location, fetched.validators, fetched.status
             head = head_text(fetched.body[:4000])
+            if source.kind == "url" and looks_like_opml(head):
+                raise InputError(location, "an OPML list of feeds, not an article or a feed: save it and give the "
+                                           "file to `storylens ingest`, which reads each feed it lists")
             if source.kind == "url" and not looks_like_feed(head):
                 self._poll_page(fetched, result)
                 self.log.save(key, state, status)
