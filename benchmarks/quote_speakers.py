@@ -10,10 +10,12 @@ as right when that quote's speaker names the gold speaker or one of its aliases.
   labelled by hand from the MEANTIME and SemEval-2022 texts and the real pages (sampled at
   random among quotes of six words or more; kept when the article names who said it), and
   never used to write the rules: held-out evidence for the languages the real set lacks.
+  The labels give the article, the quote's place in its text (``start``, ``end``) and the
+  speaker; the text itself is read from ``../shared``.
 
 Only the stages quotes need run (no embeddings).
 
-    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/quote_speakers.py [../shared]
+    .venv/bin/python benchmarks/quote_speakers.py [../shared]
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def score_real(shared: Path) -> tuple[int, int]:
 def score_dev(shared: Path) -> tuple[int, int, Counter, Counter]:
     gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles = dev_articles(shared)
+    for row in gold:  # the labels hold where each quote stands, the text stays in ../shared
+        row["quote"] = articles[row["id"]].text[row["start"]:row["end"]]
     cache: dict[str, tuple] = {}
     right, by_lang, n_lang = 0, Counter(), Counter()
     for row in gold:
