@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +129,23 @@ class BatchPlan:
     changes: int = 0  # the store's ``changes()`` when the checks were made
 
 
+def _sorted(size: int, articles: Iterable[Article], known: Container[str], changes: int,
+            original_of: Callable[[Article], str | None]) -> BatchPlan:
+    """A batch's plan: the articles not ``known`` to the store, each an exact copy of
+    ``original_of(article)`` or, when that is None, one to profile."""
+    plan = BatchPlan(size, [], {}, [], changes)
+    for article in articles:
+        if article.id in known:
+            continue
+        plan.articles.append(article)
+        original = original_of(article)
+        if original is not None:
+            plan.exact[article.id] = original
+        else:
+            plan.to_profile.append(article)
+    return plan
+
+
 class StoryEngine:
     """Keeps a store's stories up to date as articles arrive.
 
@@ -187,18 +204,15 @@ class StoryEngine:
                                  f"duplicate id {article.id!r}, first seen in {earlier[1]} with other content")
         known = self.store.known(fresh)
         report.skipped += len(batch) - len(fresh) + len(known)
-        plan = BatchPlan(len(batch), [], {}, [], changes)
-        for article in fresh:
-            if article.id in known:
-                continue
-            plan.articles.append(article)
-            original = self._hashes.get(article.content_hash) or self.store.by_content(article.content_hash)
-            if original is not None:
-                plan.exact[article.id] = original
-            else:
-                self._hashes[article.content_hash] = article.id
-                plan.to_profile.append(article)
-        return plan
+        return _sorted(len(batch), fresh, known, changes, self._original)
+
+    def _original(self, article: Article) -> str | None:
+        """The id of an earlier article with the same content (of this run, or stored);
+        when there is none, ``article`` becomes that article for the rest of the run."""
+        original = self._hashes.get(article.content_hash) or self.store.by_content(article.content_hash)
+        if original is None:
+            self._hashes[article.content_hash] = article.id
+        return original
 
     def commit(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[StoryAssignment]:
         """Place the profiled articles and store the whole batch (one transaction).
@@ -227,16 +241,8 @@ class StoryEngine:
         meanwhile are skipped, and copies of its articles recorded as exact copies."""
         known = self.store.known(plan.articles)
         report.skipped += len(known)
-        fresh = BatchPlan(plan.size, [], {}, [], self.store.changes())
-        for article in plan.articles:
-            if article.id in known:
-                continue
-            fresh.articles.append(article)
-            original = plan.exact.get(article.id) or self.store.by_content(article.content_hash)
-            if original is not None:
-                fresh.exact[article.id] = original
-            else:
-                fresh.to_profile.append(article)
+        fresh = _sorted(plan.size, plan.articles, known, self.store.changes(),
+                        lambda a: plan.exact.get(a.id) or self.store.by_content(a.content_hash))
         keep = {a.id for a in fresh.to_profile}
         return fresh, [p for p in profiles if p.article_id in keep]
 

@@ -156,7 +156,7 @@ class StoryService:
         self._monitor_lock = threading.Lock()
         self._seen_version = self._data_version()
         self._epoch = 0  # bumped when another process's commit dropped every cached answer
-        self._writer_version = self._writer_data_version()
+        self._writer_version = self._writer.changes()
 
     # -- connections --------------------------------------------------------------
     def reader(self) -> SQLiteStore:
@@ -173,9 +173,6 @@ class StoryService:
     def _data_version(self) -> int:
         with self._monitor_lock:
             return self._monitor.execute("PRAGMA data_version").fetchone()[0]
-
-    def _writer_data_version(self) -> int:
-        return self._writer.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def check_writes(self) -> None:
         """Drop every cached answer when anything was committed since the last look that
@@ -195,10 +192,10 @@ class StoryService:
         """After a commit of this process (under the write lock): forget the stories it
         touched; a commit of another process since the last look forgets everything."""
         version = self._data_version()  # first: a commit after this line is seen by check_writes
-        external = self._writer_data_version() != self._writer_version
+        external = self._writer.changes() != self._writer_version
         self._forget_stories(story_ids)
         if external:
-            self._writer_version = self._writer_data_version()
+            self._writer_version = self._writer.changes()
             self.check_writes()
         with self._cache_lock:
             if not external:
@@ -257,9 +254,8 @@ class StoryService:
         from storylens.engine import BATCH, IngestReport
 
         with self._write_lock:
-            if self._writer_data_version() != self._writer_version:  # another process wrote
-                self._writer_version = self._writer_data_version()
-                self._engine = None  # its state is read again from the store
+            if self._writer.changes() != self._writer_version:  # another process wrote: drop the caches
+                self._writer_version = self._writer.changes()  # (the engine reads the store again itself)
                 self.check_writes()
             engine = self._engine_now()
             engine.start_run()
