@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/storylens compare demo/articles.jsonl#teval-spill-en-riverside demo/articles.jsonl#teval-spill-en-valley-echo
 	@echo "== Across languages: English and German reports of one transfer"
 	$(BIN)/storylens compare demo/articles.jsonl#mansour-transfer-en-pitchside demo/articles.jsonl#mansour-transfer-de-sportecho
-	@echo "== A hard case storylens still gets wrong: inflation figures, then the rate decision two weeks later"
-	@echo "   (one outlet, the same actors; two events, but compare calls them one story and the engine below joins them)"
+	@echo "== A hard case compare still gets wrong: inflation figures, then the rate decision two weeks later"
+	@echo "   (one outlet, the same actors; two events: compare calls them one story, the engine below keeps them apart)"
 	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
 	@echo "== The story engine: ingest the whole corpus into a fresh store, list its stories"

@@ -77,13 +77,14 @@ class JoinRule:
     the probability reaches ``threshold``. ``weights`` serve evidence on the encoder's
     basis (``Evidence.FEATURES``), ``lexical_weights`` evidence on the lexical basis
     (``LEXICAL_FEATURES``). Fitted by logistic regression on gold-state replays of
-    giveme5w1h, MEANTIME, the labelled real pages and SemEval pairs ingested pair by pair
-    (``benchmarks/join_rule.py``, docs/clustering.md)."""
+    giveme5w1h (dated and undated), MEANTIME, the labelled real pages and SemEval pairs
+    ingested pair by pair, each corpus's rows weighted (``benchmarks/join_rule.py``,
+    docs/clustering.md)."""
 
-    weights: tuple[float, ...] = (1.425, 2.950, 8.171, 2.650, 2.678, 2.594, 0.693, -0.666, -0.613, 0.967)
-    bias: float = -4.864
-    lexical_weights: tuple[float, ...] = (5.533, 3.591, 10.676, 0.135, 0.214, -0.774, 2.055)
-    lexical_bias: float = -5.703
+    weights: tuple[float, ...] = (0.972, 3.093, 9.255, 3.441, 3.488, 2.199, 0.737, -0.571, -0.674, 2.248)
+    bias: float = -5.965
+    lexical_weights: tuple[float, ...] = (6.755, 4.692, 11.346, 0.222, 0.772, -0.817, 2.924)
+    lexical_bias: float = -7.247
     threshold: float = 0.5
 
     def probability(self, evidence: Evidence) -> float:

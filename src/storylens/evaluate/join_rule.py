@@ -14,7 +14,7 @@ incrementally with it, and scores all held-out folds together with B-cubed.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -87,16 +87,22 @@ def gold_replay(corpus: LabelledProfiles) -> Replay:
                   np.array([e.basis == "lexical" for e in rows], dtype=bool), np.array(labels, dtype=int))
 
 
-def fit_rule(corpora: Sequence[LabelledProfiles], c: float = 1.0) -> JoinRule:
+def fit_rule(corpora: Sequence[LabelledProfiles], c: float = 1.0,
+             weights: Mapping[str, float] | None = None) -> JoinRule:
     """Two logistic regressions over the gold-state replays of ``corpora``: the encoder's
     rule on the rows of the encoder's basis, the lexical rule on every row's lexical
-    features (rows whose languages the encoder covers stand in for those it does not)."""
+    features (rows whose languages the encoder covers stand in for those it does not).
+    ``weights`` give each corpus's rows a weight, by corpus name (1 when not named)."""
     from sklearn.linear_model import LogisticRegression
 
-    replay = Replay.concat([gold_replay(corpus) for corpus in corpora])
+    replays = [gold_replay(corpus) for corpus in corpora]
+    replay = Replay.concat(replays)
+    row_weight = np.concatenate([np.full(len(r.labels), (weights or {}).get(corpus.name, 1.0))
+                                 for corpus, r in zip(corpora, replays)])
     encoder_rows = ~replay.is_lexical
-    encoder = LogisticRegression(C=c, max_iter=5000).fit(replay.encoder[encoder_rows], replay.labels[encoder_rows])
-    lexical = LogisticRegression(C=c, max_iter=5000).fit(replay.lexical, replay.labels)
+    encoder = LogisticRegression(C=c, max_iter=5000).fit(replay.encoder[encoder_rows], replay.labels[encoder_rows],
+                                                         sample_weight=row_weight[encoder_rows])
+    lexical = LogisticRegression(C=c, max_iter=5000).fit(replay.lexical, replay.labels, sample_weight=row_weight)
     return JoinRule(weights=tuple(round(float(w), 3) for w in encoder.coef_[0]), bias=round(float(encoder.intercept_[0]), 3),
                     lexical_weights=tuple(round(float(w), 3) for w in lexical.coef_[0]),
                     lexical_bias=round(float(lexical.intercept_[0]), 3))
@@ -121,10 +127,11 @@ def fold_group(corpus: LabelledProfiles, label: str) -> tuple[str, str]:
 
 
 def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0,
-                                train: Sequence[str] | None = None) -> dict[str, tuple[list[str], LabelledProfiles]]:
+                                train: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
+                                ) -> dict[str, tuple[list[str], LabelledProfiles]]:
     """For each corpus, the stories its articles get from rules fitted without them (folds
     over stories, and pairs), with the held-out corpus in arrival order beside them. Only
-    the corpora named in ``train`` (all by default) are fitted on."""
+    the corpora named in ``train`` (all by default) are fitted on, with ``weights``."""
     fold_of: dict[tuple[str, str], int] = {}
     for corpus in corpora:
         groups = sorted({fold_group(corpus, g) for g in corpus.gold})
@@ -139,7 +146,8 @@ def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int 
     out: dict[str, list[str]] = {c.name: [] for c in corpora}
     held: dict[str, list[LabelledProfiles]] = {c.name: [] for c in corpora}
     for fold in range(folds):
-        rule = fit_rule([part(c, fold, held_out=False) for c in corpora if train is None or c.name in train])
+        rule = fit_rule([part(c, fold, held_out=False) for c in corpora if train is None or c.name in train],
+                        weights=weights)
         for corpus in corpora:
             test = part(corpus, fold, held_out=True)
             out[corpus.name].extend(f"{fold}:{s}" for s in cluster_with(test, rule))
