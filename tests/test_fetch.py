@@ -9,7 +9,8 @@ import pytest
 from feedserver import FeedServer, Route, page, rss
 from storylens import __version__
 from storylens.engine import StoryEngine
-from storylens.ingest.fetch import Fetcher, FetchError
+from storylens.errors import FetchError
+from storylens.ingest.fetch import Fetcher
 from storylens.sources import Poller, Source
 from storylens.store import SQLiteStore
 from storylens.store.fetch_state import FetchLog

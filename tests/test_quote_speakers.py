@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-import pytest
 
 from storylens.analyze.pipeline import STAGES
 from storylens.article import Article

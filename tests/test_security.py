@@ -8,7 +8,8 @@ import pytest
 
 from feedserver import FeedServer, Route, page, rss
 from storylens.engine import StoryEngine
-from storylens.ingest.fetch import Fetcher, FetchError, blocked_reason
+from storylens.errors import FetchError
+from storylens.ingest.fetch import Fetcher, blocked_reason
 from storylens.sources import Poller, Source, sources_from_specs
 from storylens.store import SQLiteStore
 

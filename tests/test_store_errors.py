@@ -283,7 +283,7 @@ def test_any_damage_is_one_store_error_never_a_traceback(tmp_path_factory):
     """Property: garbage written anywhere in a store file, any length: reading every story,
     article, profile and analysis, and opening an engine on it, either works or raises a
     StoreError; nothing else escapes."""
-    hypothesis = pytest.importorskip("hypothesis")
+    pytest.importorskip("hypothesis")
     from hypothesis import given, settings, strategies as st
 
     from storylens.engine import story_analyses

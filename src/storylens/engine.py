@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.cluster.assign import StoryAssignment, StoryClusterer
-from storylens.cluster.profile import StoryProfile, profile_articles
+from storylens.cluster.assign import StoryClusterer
+from storylens.cluster.profile import profile_articles
 from storylens.errors import InputError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
-from storylens.match.duplicates import Duplicate
+from storylens.records import Duplicate, StoryAssignment, StoryProfile
 from storylens.store.base import Ingested, Store
 
 BATCH = 64

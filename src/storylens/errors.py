@@ -1,6 +1,7 @@
 """One hierarchy of errors. Messages name the file or field and say what to fix.
 
-The CLI maps these to exit codes (each class has an ``exit_code``); the library never exits.
+Each class carries the CLI's ``exit_code`` and the HTTP API's ``http_status``; the CLI and
+the server read them there, and the library never exits.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ class StorylensError(Exception):
     """Base of every error storylens raises on purpose."""
 
     exit_code = 1
+    http_status = 500
 
 
 class InputError(StorylensError):
     """An input file or record cannot be read as an article."""
 
     exit_code = 2
+    http_status = 400
 
     def __init__(self, source: str, problem: str) -> None:
         self.source = source
@@ -27,6 +30,45 @@ class ConfigError(StorylensError):
     """A setting or argument is invalid."""
 
     exit_code = 2
+    http_status = 400
+
+
+class TooLarge(InputError):
+    """A part of the request is over a size limit."""
+
+    http_status = 413
+
+
+class FetchError(InputError):
+    """A URL could not be fetched; ``retryable`` tells whether trying later may help."""
+
+    http_status = 502
+
+    def __init__(self, url: str, problem: str, retryable: bool = True, status: int | None = None) -> None:
+        super().__init__(url, problem)
+        self.retryable = retryable
+        self.status = status
+
+
+class Conflict(StorylensError):
+    """The request contradicts what is stored (an id already stored with other content)."""
+
+    http_status = 409
+
+
+class TooSmall(StorylensError):
+    """The story has too few articles for what was asked (a coverage report needs two)."""
+
+    http_status = 422
+
+
+class AuthError(StorylensError):
+    """A write without the server's bearer token (401) or with another one (403)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.http_status = status
+        self.message = message
+        super().__init__(message)
 
 
 class StageError(StorylensError):
@@ -43,7 +85,9 @@ class StoreError(StorylensError):
 
 
 class StoreNotFound(StoreError):
-    """No such store file, story or article (the API answers 404)."""
+    """No such store file, story or article."""
+
+    http_status = 404
 
 
 class NotAStore(StoreError):
@@ -54,7 +98,9 @@ class NotAStore(StoreError):
 
 
 class StoreUnavailable(StoreError):
-    """The store exists but cannot be read or written now (the API answers 503)."""
+    """The store exists but cannot be read or written now: the request was fine, the store is not."""
+
+    http_status = 503
 
 
 class StoreReadOnly(StoreUnavailable):

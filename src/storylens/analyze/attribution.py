@@ -33,7 +33,6 @@ import regex
 
 from storylens.analyze import speech_verbs as sv
 from storylens.analyze.lang_data import NOT_NAMES
-from storylens.analyze.names import same_person
 
 MIN_CONFIDENCE = 0.5
 PRONOUN_SENTENCES = 6  # how many sentences back a pronoun's antecedent may be

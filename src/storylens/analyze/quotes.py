@@ -133,7 +133,7 @@ def extract_quotes(
     out: list[Quote] = []
     open_speaker: tuple[str | None, float] | None = None  # an open quote that continues
     for par, (spans_p, frames_p) in enumerate(zip(spans, frames)):
-        text, mtext = texts[par], masked[par]
+        mtext = masked[par]
         p_sentences = [s for s in sentences if s.paragraph == indices[par]]
         previous: tuple[Span, str | None, float] | None = None
         for k, span in enumerate(spans_p):

@@ -18,7 +18,6 @@ give the same stories.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from usearch.index import Index
@@ -34,29 +33,13 @@ from storylens.cluster.evidence import (
     story_evidence,
     timestamp,
 )
-from storylens.cluster.profile import StoryProfile
-from storylens.match.duplicates import PARTIAL, Duplicate, DuplicateIndex
+from storylens.match.duplicates import PARTIAL, DuplicateIndex
+from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, story_name
 
 # A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
 # point, wrapped in other site furniture) is a partial copy only when the story evidence
 # agrees: a long shared quote or a reused background paragraph is not a copy of another event.
 CHECKED_PARTIAL = 0.4
-
-
-@dataclass(frozen=True)
-class StoryAssignment:
-    """Where one article went: its story, how it got there, and any merge it caused."""
-
-    article_id: str
-    story_id: str
-    opened: bool  # True when the article opened a new story
-    score: float | None = None  # join probability (None when opened or copied)
-    duplicate: Duplicate | None = None
-    merged: tuple[str, ...] = field(default=())  # stories folded into ``story_id`` by this article
-
-
-def story_name(seq: int) -> str:
-    return f"s{seq:06d}"
 
 
 class StoryClusterer:
@@ -129,7 +112,7 @@ class StoryClusterer:
         """Rebuild the state from stored (profile, story id) pairs, in their original order."""
         self._init_state(last_seq)
         for profile, story_id in profiles:
-            self._remember(profile, int(story_id[1:]))
+            self._remember(profile, StoryId.parse(story_id).seq)
         return self
 
     # -- placing articles ----------------------------------------------------------
@@ -227,7 +210,7 @@ class StoryClusterer:
     def place_in(self, profile: StoryProfile, story_id: str) -> None:
         """Put ``profile`` in the given story, whatever the evidence says (gold-state replays)."""
         self._ensure_state()
-        seq = int(story_id[1:])
+        seq = StoryId.parse(story_id).seq
         self.seq_ = max(self.seq_, seq)
         self._remember(profile, seq)
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storylens.analyze.embed import ENCODER_LANGUAGES
-from storylens.cluster.profile import StoryProfile
+from storylens.records import StoryProfile
 
 NEUTRAL_LOG_DAYS = 4.0
 PRIOR_DOCS = 50  # imagined articles in the IDF's document count (a cold store's terms are rare)

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
-import numpy as np
 import regex
 
 from storylens.analyze.embed import embed
@@ -25,28 +22,14 @@ from storylens.analyze.mentions import extract_mentions
 from storylens.analyze.names import name_tokens, word_key
 from storylens.analyze.sentences import quick_split
 from storylens.article import Article, Sentence
-from storylens.match.duplicates import DuplicateIndex, Fingerprint, fingerprint
+from storylens.match.duplicates import DuplicateIndex, fingerprint
+from storylens.records import Fingerprint, StoryProfile
 
 LEAD_CHARS = 400  # title plus this much of the text make the retrieval vector
 MENTION_KINDS = ("date", "number")
 TERM_CHARS = 3000  # content words are read from the title and this much of the text
 STEM_CHARS = 6  # a word's first six letters stand for it: a crude stem that serves most languages
 _WORD = regex.compile(r"\p{L}{4,}")
-
-
-@dataclass(frozen=True, eq=False)
-class StoryProfile:
-    """What the story engine keeps of an article to place it in a story."""
-
-    article_id: str
-    language: str
-    published: datetime | None
-    vector: np.ndarray  # (512,) unit vector of title + lead
-    keys: frozenset[str]  # spelling-insensitive name keys: whole names and surnames
-    numbers: frozenset[str]  # normalised numbers and dates
-    fingerprint: Fingerprint
-    terms: frozenset[str] = frozenset()  # content-word stems (``content_terms``)
-    outlet: str | None = None  # the outlet's name, lower case
 
 
 def lead_text(article: Article) -> str:

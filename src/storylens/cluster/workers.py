@@ -18,7 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 from storylens.article import Article
-from storylens.cluster.profile import StoryProfile, profile_articles
+from storylens.cluster.profile import profile_articles
+from storylens.records import StoryProfile
 from storylens.threads import for_workers, set_threads
 
 T = TypeVar("T")

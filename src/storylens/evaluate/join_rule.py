@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.cluster.assign import StoryClusterer, story_name
+from storylens.cluster.assign import StoryClusterer
 from storylens.cluster.evidence import LEXICAL_FEATURES, Evidence, JoinRule
-from storylens.cluster.profile import StoryProfile, profile_articles
+from storylens.cluster.profile import profile_articles
 from storylens.evaluate.clusters import arrival_order, bcubed, read_labelled_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.match.duplicates import PARTIAL
+from storylens.records import StoryProfile, story_name
 
 
 @dataclass(frozen=True)

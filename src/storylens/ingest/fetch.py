@@ -36,23 +36,14 @@ from urllib.robotparser import RobotFileParser
 import httpcore
 import httpx
 
-from storylens import __version__
-from storylens.errors import InputError
+from storylens.version import __version__
+from storylens.errors import FetchError
 
 USER_AGENT = f"storylens/{__version__} (news story engine; +https://pypi.org/project/storylens/)"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5  # RFC 9309 asks robots.txt readers to follow at least five
 REDIRECTS = (301, 302, 303, 307, 308)
 METADATA = ipaddress.ip_address("169.254.169.254")
-
-
-class FetchError(InputError):
-    """A URL could not be fetched; ``retryable`` tells whether trying later may help."""
-
-    def __init__(self, url: str, problem: str, retryable: bool = True, status: int | None = None) -> None:
-        super().__init__(url, problem)
-        self.retryable = retryable
-        self.status = status
 
 
 @dataclass(frozen=True)

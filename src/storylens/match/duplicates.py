@@ -18,16 +18,15 @@ and then judges each candidate on all 128 values:
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 import numpy as np
 import regex
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from storylens.errors import ConfigError
+from storylens.records import NUM_PERM, Duplicate, Fingerprint
 
 SHINGLE_WORDS = 5
-NUM_PERM = 128
 SEED = 1  # fixes the permutations: fingerprints compare across processes and releases
 SCHEME = "affine64"  # datasketch's uint64 permutation scheme, SHA-1 based, no Python hash()
 
@@ -75,26 +74,6 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(w[i:i + n]).encode("utf-8") for i in range(len(w) - n + 1)}
 
 
-@dataclass(frozen=True, eq=False)
-class Fingerprint:
-    """What the store keeps per article to find its copies."""
-
-    hashvalues: np.ndarray  # (NUM_PERM,) uint64 MinHash values
-    size: int  # number of distinct shingles
-
-    def to_bytes(self) -> bytes:
-        """The hash values as little-endian uint64, ``NUM_PERM * 8`` bytes."""
-        return self.hashvalues.astype("<u8", copy=False).tobytes()
-
-    @classmethod
-    def from_bytes(cls, raw: bytes, size: int) -> Fingerprint:
-        """The inverse of ``to_bytes``; ``size`` is kept beside the bytes."""
-        if len(raw) != NUM_PERM * 8:
-            raise ValueError(f"a fingerprint is {NUM_PERM * 8} bytes ({NUM_PERM} uint64 values), got "
-                             f"{len(raw)}: recompute it with fingerprint(text)")
-        return cls(np.frombuffer(raw, dtype="<u8").astype(np.uint64), int(size))
-
-
 def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of ``text`` (size 0 when it has no words; such a text matches nothing)."""
     found = shingles(text)
@@ -103,16 +82,6 @@ def fingerprint(text: str) -> Fingerprint:
     values = minhash.hashvalues
     values.setflags(write=False)
     return Fingerprint(values, len(found))
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """The earlier article a new one copies, and how much of it."""
-
-    of: str  # key of the earlier article
-    kind: str  # exact | near | partial
-    overlap: float  # estimated Jaccard of the two shingle sets
-    containment: float  # estimated share of the smaller article's shingles found in the other
 
 
 def _lean(fp: Fingerprint) -> LeanMinHash:

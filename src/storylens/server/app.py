@@ -23,9 +23,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storylens.errors import ConfigError, InputError, StageError, StoreNotFound, StorylensError, StoreUnavailable
+from storylens.errors import AuthError, InputError, StageError, StorylensError
 from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
-from storylens.server.service import MAX_COMPARE_CHARS, Conflict, NotFound, StoryService, TooLarge, TooSmall
+from storylens.server.service import MAX_COMPARE_CHARS, StoryService
 
 MAX_BODY = 5 * 1024 * 1024
 REQUEST_TIMEOUT = 30.0  # seconds for a request's headers, and for each part of its body
@@ -41,21 +41,8 @@ def error_body(status: int, message: str, field: str | None = None, **extra: Any
 
 
 def status_of(exc: StorylensError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict):
-        return 409
-    if isinstance(exc, TooSmall):
-        return 422
-    if isinstance(exc, TooLarge):
-        return 413
-    if isinstance(exc, (InputError, ConfigError)):
-        return 400
-    if isinstance(exc, StoreNotFound):
-        return 404
-    if isinstance(exc, StoreUnavailable):
-        return 503  # read-only, full, damaged or busy: the request was fine, the store is not
-    return 500
+    """The HTTP status of an error: its class says (``errors.py``)."""
+    return exc.http_status
 
 
 def field_of(exc: StorylensError) -> str | None:
@@ -190,13 +177,6 @@ def check_token(request: Request) -> None:
         raise AuthError(403, "the bearer token in 'Authorization' is not the server's token")
 
 
-class AuthError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-        super().__init__(message)
-
-
 def _validation_field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     return ".".join(parts) or str(loc[0] if loc else "body")
@@ -236,8 +216,8 @@ def create_app(db_path: str | Path, token: str | None = None, max_body: int = MA
 
     @app.exception_handler(AuthError)
     async def _auth_error(request: Request, exc: AuthError):
-        response = error_body(exc.status, exc.message, "Authorization")
-        if exc.status == 401:
+        response = error_body(exc.http_status, exc.message, "Authorization")
+        if exc.http_status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from storylens.errors import InputError, StorylensError
-from storylens.server.service import MAX_OFFSET, NotFound, TooSmall
+from storylens.errors import InputError, StoreNotFound, StorylensError, TooSmall
+from storylens.server.service import MAX_OFFSET
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -98,7 +98,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     service = request.app.state.service
     try:
         detail = service.story(story_id)
-    except NotFound as exc:
+    except StoreNotFound as exc:
         return render("error.html", 404, title="Not found", message=str(exc))
     members = [m.to_dict() for m in detail.members]
     try:

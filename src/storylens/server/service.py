@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.article import Article
-from storylens.errors import ConfigError, InputError, StoreError, StorylensError
+from storylens.errors import Conflict, InputError, StoreError, TooLarge, TooSmall
 from storylens.ingest.limits import MAX_TEXT_CHARS, bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
@@ -34,22 +34,6 @@ MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
 MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
 MAX_COMPARE_CHARS = MAX_TEXT_CHARS  # characters of one compared article's text (POST /compare)
 COVERAGE_CACHE = 128  # stories whose report is kept in memory
-
-
-class Conflict(StorylensError):
-    """The request contradicts what is stored (an id already stored with other content)."""
-
-
-class NotFound(StoreError):
-    """No such article or story."""
-
-
-class TooSmall(StorylensError):
-    """The story has too few articles for what was asked (a coverage report needs two)."""
-
-
-class TooLarge(InputError):
-    """A part of the request is over a size limit (answered with 413)."""
 
 
 _MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))
@@ -311,10 +295,7 @@ class StoryService:
         return queries.languages(self.reader())
 
     def article(self, article_id: str) -> dict[str, Any]:
-        try:
-            return queries.stored_article(self.reader(), article_id)
-        except StoreError as exc:
-            raise NotFound(str(exc)) from None
+        return queries.stored_article(self.reader(), article_id)
 
     def stories(self, *, language: str | None = None, outlet: str | None = None, since: str | None = None,
                 until: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> queries.StoryPage:
@@ -383,20 +364,14 @@ class StoryService:
 
     def story(self, story_id: str):
         store = self.reader()
-        try:
-            with queries.snapshot(store):
-                return store.story(story_id)
-        except StoreError as exc:
-            raise NotFound(str(exc)) from None
+        with queries.snapshot(store):
+            return store.story(story_id)
 
     def coverage(self, story_id: str, language: str | None = None) -> dict[str, Any]:
         """The coverage report of a story (``Coverage.to_dict()``), cached per story version."""
         store = self.reader()
-        try:
-            with queries.snapshot(store):
-                version = queries.story_version(store, story_id)
-        except StoreError as exc:
-            raise NotFound(str(exc)) from None
+        with queries.snapshot(store):
+            version = queries.story_version(store, story_id)
         if version[1] < 2:
             raise TooSmall(f"story {story_id!r} has one article; a coverage report needs at least two")
         key = (*version, language)
@@ -438,4 +413,4 @@ class StoryService:
             return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
 
 
-__all__ = ["Conflict", "ConfigError", "InputError", "NotFound", "StoryService", "TooLarge", "TooSmall"]
+__all__ = ["StoryService"]

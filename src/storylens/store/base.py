@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.cluster.assign import StoryAssignment
-from storylens.cluster.profile import StoryProfile
+from storylens.records import StoryAssignment, StoryProfile
 
 
 def _jsonable(value: Any) -> Any:

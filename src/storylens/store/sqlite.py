@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.cluster.profile import StoryProfile
 from storylens.errors import NotAStore, StoreError, StoreNotFound, StoreReadOnly
-from storylens.match.duplicates import Fingerprint
+from storylens.records import Fingerprint, StoryId, StoryProfile
 from storylens.article import AnalyzedArticle, Article
 from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
 from storylens.store.codec import decode_analysis, encode_analysis
@@ -201,7 +200,7 @@ class SQLiteStore(Store):
                 a, p, s = item.article, item.profile, item.assignment
                 if s.opened:
                     conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                                 (s.story_id, int(s.story_id[1:]), a.title, stamp, stamp))
+                                 (s.story_id, StoryId.parse(s.story_id).seq, a.title, stamp, stamp))
                 for gone in s.merged:
                     conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (s.story_id, gone))
                     conn.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (s.story_id, stamp, gone))

