@@ -318,3 +318,27 @@ def test_any_damage_is_one_store_error_never_a_traceback(tmp_path_factory):
             assert "\n" not in str(exc) and str(db) in str(exc)
 
     check()
+
+
+def test_a_conflicting_write_keeps_the_servers_engine(tmp_path):
+    """An id stored with other content is refused (409) before anything of its batch is
+    placed, so the server's engine is kept (no replay of the whole store on the next
+    write) and the next article still joins its story."""
+    from serverproc import demo_records
+
+    from storylens.errors import Conflict
+    from storylens.server.service import StoryService
+
+    records = {r["id"]: r for r in demo_records()}
+    service = StoryService(tmp_path / "served.db", profile_workers=0)
+    try:
+        first = service.add_records(records["harbor-fire-en-cpa"])["articles"][0]
+        engine = service._engine
+        with pytest.raises(Conflict, match="harbor-fire-en-cpa") as refused:
+            service.add_records(dict(records["harbor-fire-en-cpa"], text="Other text under a stored id, at length."))
+        assert refused.value.http_status == 409
+        assert service._engine is engine
+        german = service.add_records(records["harbor-fire-de-hollerstadt"])["articles"][0]
+        assert german["story_id"] == first["story_id"]
+    finally:
+        service.close()

@@ -50,12 +50,6 @@ class FetchError(InputError):
         self.status = status
 
 
-class Conflict(StorylensError):
-    """The request contradicts what is stored (an id already stored with other content)."""
-
-    http_status = 409
-
-
 class TooSmall(StorylensError):
     """The story has too few articles for what was asked (a coverage report needs two)."""
 
@@ -82,6 +76,13 @@ class StageError(StorylensError):
 
 class StoreError(StorylensError):
     """The article store cannot be opened, read or written."""
+
+
+class Conflict(StoreError):
+    """The input contradicts what is stored (an id already stored with other content);
+    raised before anything of its batch is placed or written."""
+
+    http_status = 409
 
 
 class StoreNotFound(StoreError):

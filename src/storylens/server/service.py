@@ -245,16 +245,13 @@ class StoryService:
             engine.start_run()
             report = IngestReport()
             placed: dict[str, Any] = {}
-            try:
+            try:  # a failed batch leaves the engine as the store is (plan() checks before placing,
+                # and commit() reads the store again when the write fails): it is kept
                 for start in range(0, len(articles), BATCH):
                     for a in self._add_batch(engine, articles[start:start + BATCH], report):
                         placed[a.article_id] = a
-            except StoreError as exc:
-                self._engine = None  # rebuilt from the store on the next write
+            except Conflict as exc:
                 raise Conflict(f"{exc} ({report.added} articles of this request were stored before it)") from None
-            except BaseException:
-                self._engine = None
-                raise
             finally:  # batches committed before a failure changed their stories too
                 self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
             results = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.errors import NotAStore, StoreError, StoreNotFound, StoreReadOnly
+from storylens.errors import Conflict, NotAStore, StoreError, StoreNotFound, StoreReadOnly
 from storylens.records import Fingerprint, StoryId, StoryProfile
 from storylens.article import AnalyzedArticle, Article
 from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
@@ -170,7 +170,7 @@ class SQLiteStore(Store):
             row = self.conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
             if row is not None:
                 if row[0] != article.content_hash:
-                    raise StoreError(f"article id {article.id!r} (from {article.source}) is already stored with "
+                    raise Conflict(f"article id {article.id!r} (from {article.source}) is already stored with "
                                      "other content; give the new version another id")
                 out[article.id] = "id"
             elif article.url and self.conn.execute(
