@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -18,6 +19,7 @@ app = typer.Typer(help="Follow a news story across outlets and languages.", no_a
                   pretty_exceptions_enable=False, add_completion=False)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+_loaded = None  # the settings the root callback loaded (``storylens config`` shows them)
 
 
 def _print_json(data) -> None:
@@ -35,13 +37,45 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
                                        help="Print the version and exit."),
-          threads: int = typer.Option(None, "--threads", min=1, envvar="STORYLENS_THREADS", show_envvar=True,
-                                      help="Threads for the models, in all (default: the cores this process may use; "
-                                           "profiling workers take one each).")) -> None:
+          threads: int = typer.Option(None, "--threads", min=1,
+                                      help="Threads for the models, in all (default: the setting `threads`, else the "
+                                           "cores this process may use; profiling workers take one each)."),
+          config: Path = typer.Option(None, "--config", dir_okay=False,
+                                      help="A TOML settings file (default: STORYLENS_CONFIG, else ./storylens.toml "
+                                           "when present); `storylens config` shows what is in force.")) -> None:
     """storylens: same-story detection, comparison and coverage of news articles."""
+    from storylens.settings import load_settings, use
     from storylens.threads import set_threads
 
-    set_threads(threads)
+    global _loaded
+    try:
+        _loaded = load_settings(config)
+        settings = use(_loaded.settings)
+    except StorylensError as exc:
+        err.print(str(exc), markup=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    set_threads(threads or settings.threads)
+
+
+@app.command("config")
+def show_config(as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """The settings in force (every threshold and limit), and where each came from."""
+    from storylens.settings import SECTIONS, load_settings
+
+    loaded = _loaded or load_settings()
+    settings = loaded.settings
+    if as_json:
+        _print_json({"file": str(loaded.file) if loaded.file else None, "settings": settings.to_dict(),
+                     "sources": loaded.sources})
+        return
+    out.print(f"settings file: {loaded.file or 'none (defaults and environment)'}", markup=False)
+    out.print(f"threads = {settings.threads if settings.threads is not None else 'all cores'}"
+              f"{'  # ' + loaded.sources['threads'] if 'threads' in loaded.sources else ''}", markup=False)
+    for section in SECTIONS:
+        out.print(f"[{section}]", markup=False)
+        for name, value in getattr(settings, section).__dict__.items():
+            source = loaded.sources.get(f"{section}.{name}")
+            out.print(f"{name} = {value!r}{'  # ' + source if source else ''}", markup=False)
 
 
 @app.command()
@@ -282,20 +316,25 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     allowed_host: list[str] = typer.Option(None, "--allowed-host", help="A Host name the server answers to besides "
                                            "127.0.0.1, localhost, ::1 and the --host address (repeat; * for any)."),
-    max_compare_chars: int = typer.Option(100_000, "--max-compare-chars", min=1,
-                                          help="Characters of text per article that POST /compare takes (413 beyond)."),
-    request_timeout: float = typer.Option(30.0, "--request-timeout", min=0.1,
-                                          help="Seconds for a request's headers, and for each part of its body."),
+    max_compare_chars: int = typer.Option(None, "--max-compare-chars", min=1,
+                                          help="Characters of text per article that POST /compare takes (413 beyond; "
+                                               "default: the setting server.max_compare_chars, 100,000)."),
+    request_timeout: float = typer.Option(None, "--request-timeout", min=0.1,
+                                          help="Seconds for a request's headers, and for each part of its body "
+                                               "(default: the setting server.request_timeout, 30)."),
 ) -> None:
     """HTTP API and web page over a store; writes need STORYLENS_TOKEN as a bearer token when it is set."""
     import os
 
     from storylens.server import serve as run_server
+    from storylens.settings import current
 
+    server = current().server
     names = [*(allowed_host or ()), *os.environ.get("STORYLENS_ALLOWED_HOSTS", "").split(",")]
     run_server(db or "storylens.db", host=host, port=port, token=os.environ.get("STORYLENS_TOKEN") or None,
-               allowed_hosts=[n.strip() for n in names if n.strip()], max_compare_chars=max_compare_chars,
-               request_timeout=request_timeout)
+               allowed_hosts=[n.strip() for n in names if n.strip()],
+               max_compare_chars=max_compare_chars or server.max_compare_chars,
+               request_timeout=request_timeout or server.request_timeout)
 
 
 eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)

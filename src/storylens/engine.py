@@ -19,10 +19,11 @@ from storylens.cluster.profile import profile_articles
 from storylens.errors import InputError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
+from storylens.settings import DEFAULTS, Settings, current
 from storylens.records import Duplicate, StoryAssignment, StoryProfile
 from storylens.store.base import Ingested, Store
 
-BATCH = 64
+BATCH = DEFAULTS.ingest.batch_size
 # Every suffix ``read_articles`` reads; a folder's other files are left alone.
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
                     ".xml", ".rss", ".atom", ".rdf", ".opml", ".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -153,12 +154,13 @@ class StoryEngine:
     places and stores the previous ones; worth it from a few thousand articles on.
     """
 
-    def __init__(self, store: Store, clusterer: StoryClusterer | None = None, batch_size: int = BATCH,
-                 workers: int = 1) -> None:
+    def __init__(self, store: Store, clusterer: StoryClusterer | None = None, batch_size: int | None = None,
+                 workers: int = 1, settings: Settings | None = None) -> None:
+        settings = settings or current()
         self.store = store
-        self.batch_size = batch_size
+        self.batch_size = batch_size or settings.ingest.batch_size
         self.workers = workers
-        self.clusterer = clusterer or StoryClusterer()
+        self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories)
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.errors import ConfigError
+from storylens.settings import DEFAULTS
 from storylens.sources import Poller, PollResult, Source
 
 log = logging.getLogger("storylens.watch")
 
-DEFAULT_EVERY = 600.0
-MAX_BACKOFF = 6 * 3600.0
+DEFAULT_EVERY = DEFAULTS.watch.every
+MAX_BACKOFF = DEFAULTS.watch.max_backoff
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 

@@ -34,20 +34,24 @@ from storylens.cluster.evidence import (
     timestamp,
 )
 from storylens.match.duplicates import PARTIAL, DuplicateIndex
+from storylens.settings import DEFAULTS, StorySettings
 from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, story_name
 
 # A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
 # point, wrapped in other site furniture) is a partial copy only when the story evidence
 # agrees: a long shared quote or a reused background paragraph is not a copy of another event.
-CHECKED_PARTIAL = 0.4
+CHECKED_PARTIAL = DEFAULTS.stories.checked_partial
 
 
 class StoryClusterer:
     """Places a stream of ``StoryProfile`` objects into stories."""
 
-    def __init__(self, *, neighbors: int = 20, background_neighbors: int = 10, max_candidates: int = 8,
-                 rare_name_df: int = 3, max_members: int = 50, rule: JoinRule | None = None,
-                 merge_threshold: float = 0.95, checked_partial: float = CHECKED_PARTIAL) -> None:
+    def __init__(self, *, neighbors: int = DEFAULTS.stories.neighbors,
+                 background_neighbors: int = DEFAULTS.stories.background_neighbors,
+                 max_candidates: int = DEFAULTS.stories.max_candidates, rare_name_df: int = DEFAULTS.stories.rare_name_df,
+                 max_members: int = DEFAULTS.stories.max_members, rule: JoinRule | None = None,
+                 merge_threshold: float = DEFAULTS.stories.merge_threshold,
+                 checked_partial: float = CHECKED_PARTIAL) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
@@ -56,6 +60,14 @@ class StoryClusterer:
         self.rule = rule
         self.merge_threshold = merge_threshold
         self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
+
+    @classmethod
+    def from_settings(cls, settings: StorySettings) -> StoryClusterer:
+        """A clusterer with the shipped join rule and ``settings``'s thresholds and limits."""
+        return cls(neighbors=settings.neighbors, background_neighbors=settings.background_neighbors,
+                   max_candidates=settings.max_candidates, rare_name_df=settings.rare_name_df,
+                   max_members=settings.max_members, rule=JoinRule(threshold=settings.join_threshold),
+                   merge_threshold=settings.merge_threshold, checked_partial=settings.checked_partial)
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:

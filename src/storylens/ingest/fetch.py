@@ -38,10 +38,11 @@ import httpx
 
 from storylens.version import __version__
 from storylens.errors import FetchError
+from storylens.settings import DEFAULTS
 
 USER_AGENT = f"storylens/{__version__} (news story engine; +https://pypi.org/project/storylens/)"
-MAX_BYTES = 20 * 1024 * 1024
-MAX_REDIRECTS = 5  # RFC 9309 asks robots.txt readers to follow at least five
+MAX_BYTES = DEFAULTS.ingest.max_fetch_bytes
+MAX_REDIRECTS = DEFAULTS.ingest.max_redirects  # RFC 9309 asks robots.txt readers to follow at least five
 REDIRECTS = (301, 302, 303, 307, 308)
 METADATA = ipaddress.ip_address("169.254.169.254")
 

@@ -13,12 +13,15 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from storylens.errors import InputError
+from storylens.settings import DEFAULTS, current
 
-MAX_BYTES = 20 * 1024 * 1024  # 20 MB: larger files are refused, not truncated
+MAX_BYTES = DEFAULTS.ingest.max_file_bytes  # 20 MB: larger files are refused, not truncated
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """Return the file's bytes after checking it exists, is a file, not empty or too big."""
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """Return the file's bytes after checking it exists, is a file, not empty or too big
+    (over ``max_bytes``, default: the setting ``ingest.max_file_bytes``)."""
+    max_bytes = max_bytes or current().ingest.max_file_bytes
     name = str(path)
     if not path.exists():
         raise InputError(name, "no such file")
@@ -156,9 +159,11 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-def stream_lines(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[tuple[int, str]]:
+def stream_lines(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int, str]]:
     """(line number, text) of a UTF-8 JSON Lines file of any size, read as a stream; a
-    line over ``max_bytes`` or not UTF-8 is an error naming the file and line."""
+    line over ``max_bytes`` (default: ``ingest.max_file_bytes``) or not UTF-8 is an error
+    naming the file and line."""
+    max_bytes = max_bytes or current().ingest.max_file_bytes
     name = str(path)
     if path.is_dir():
         raise InputError(name, "is a folder; give an article file")
@@ -184,6 +189,6 @@ def stream_lines(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[tuple[int, 
                 raise InputError(f"{name}:{lineno}", "not UTF-8 (JSON Lines files must be UTF-8)") from None
 
 
-def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: Path, max_bytes: int | None = None) -> str:
     """Read a text file with all the checks above."""
     return decode(read_bytes(path, max_bytes), str(path))

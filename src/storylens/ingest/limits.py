@@ -16,13 +16,16 @@ import logging
 from collections.abc import Iterable, Iterator
 
 from storylens.article import Article
+from storylens.settings import DEFAULTS, current
 
-MAX_TEXT_CHARS = 100_000
+MAX_TEXT_CHARS = DEFAULTS.ingest.max_text_chars
 log = logging.getLogger("storylens.ingest")
 
 
-def bound_text(article: Article, limit: int = MAX_TEXT_CHARS) -> Article:
-    """``article`` with its text cut to at most ``limit`` characters (itself when shorter)."""
+def bound_text(article: Article, limit: int | None = None) -> Article:
+    """``article`` with its text cut to at most ``limit`` characters (default: the setting
+    ``ingest.max_text_chars``; itself when shorter)."""
+    limit = limit or current().ingest.max_text_chars
     text = article.text
     if len(text) <= limit:
         return article
@@ -37,6 +40,6 @@ def bound_text(article: Article, limit: int = MAX_TEXT_CHARS) -> Article:
     return dataclasses.replace(article, text=head.rstrip())
 
 
-def bounded(articles: Iterable[Article], limit: int = MAX_TEXT_CHARS) -> Iterator[Article]:
+def bounded(articles: Iterable[Article], limit: int | None = None) -> Iterator[Article]:
     for article in articles:
         yield bound_text(article, limit)

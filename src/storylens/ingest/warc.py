@@ -28,10 +28,11 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from storylens.article import Article
 from storylens.errors import InputError
+from storylens.settings import DEFAULTS
 from storylens.ingest.files import decode
 from storylens.ingest.html import parse_html
 
-MAX_PAGE_BYTES = 20 * 1024 * 1024
+MAX_PAGE_BYTES = DEFAULTS.ingest.max_archive_page_bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 ARCHIVE_MAGIC = (b"WARC/", b"filed")  # a WARC/1.x record; an ARC file's ``filedesc://`` header

@@ -24,13 +24,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storylens.errors import AuthError, InputError, StageError, StorylensError
+from storylens.settings import DEFAULTS
 from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
 from storylens.server.service import MAX_COMPARE_CHARS, StoryService
 
-MAX_BODY = 5 * 1024 * 1024
-REQUEST_TIMEOUT = 30.0  # seconds for a request's headers, and for each part of its body
+MAX_BODY = DEFAULTS.server.max_body_bytes
+REQUEST_TIMEOUT = DEFAULTS.server.request_timeout  # seconds for a request's headers, and for each part of its body
 MAX_HEADERS = 16 * 1024  # bytes of a request line and headers still incomplete (h11); guard.py checks whole ones
-MAX_CONNECTIONS = 256  # open connections and tasks; beyond them, 503
+MAX_CONNECTIONS = DEFAULTS.server.max_connections  # open connections and tasks; beyond them, 503
 HERE = Path(__file__).resolve().parent
 _FIELD = re.compile(r"field '([^']+)'")
 

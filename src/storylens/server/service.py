@@ -20,20 +20,21 @@ from typing import Any
 
 from storylens.article import Article
 from storylens.errors import Conflict, InputError, StoreError, TooLarge, TooSmall
-from storylens.ingest.limits import MAX_TEXT_CHARS, bound_text
+from storylens.settings import DEFAULTS
+from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.store import SQLiteStore, StoryMember
 from storylens.store import queries
 
-MAX_LIST = 1000  # articles in one POST
-MAX_PAGE = 500  # stories in one page
+MAX_LIST = DEFAULTS.server.max_list  # articles in one POST
+MAX_PAGE = DEFAULTS.server.max_page  # stories in one page
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
 MAX_QUERY_CHARS = 500  # characters of ?q=
 MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
 MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
-MAX_COMPARE_CHARS = MAX_TEXT_CHARS  # characters of one compared article's text (POST /compare)
-COVERAGE_CACHE = 128  # stories whose report is kept in memory
+MAX_COMPARE_CHARS = DEFAULTS.server.max_compare_chars  # characters of one compared article's text (POST /compare)
+COVERAGE_CACHE = DEFAULTS.server.coverage_cache  # stories whose report is kept in memory
 
 
 _MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))

@@ -1,0 +1,83 @@
+"""One Settings object: defaults, a TOML file, the environment; `storylens config`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from storylens.engine import BATCH, StoryEngine
+from storylens.errors import ConfigError
+from storylens.ingest import read_article
+from storylens.settings import DEFAULTS, IngestSettings, Settings, StorySettings, load_settings
+from storylens.store import SQLiteStore
+
+
+def test_module_constants_are_the_settings_defaults():
+    from storylens.cluster.assign import CHECKED_PARTIAL
+    from storylens.ingest.files import MAX_BYTES
+    from storylens.ingest.limits import MAX_TEXT_CHARS
+    from storylens.server.app import MAX_BODY
+
+    assert BATCH == DEFAULTS.ingest.batch_size and MAX_BYTES == DEFAULTS.ingest.max_file_bytes
+    assert MAX_TEXT_CHARS == DEFAULTS.ingest.max_text_chars and MAX_BODY == DEFAULTS.server.max_body_bytes
+    assert CHECKED_PARTIAL == DEFAULTS.stories.checked_partial
+
+
+def test_file_then_environment_override_the_defaults(tmp_path):
+    (tmp_path / "storylens.toml").write_text("threads = 1\n[ingest]\nbatch_size = 16\n[stories]\njoin_threshold = 0.6\n")
+    loaded = load_settings(env={"STORYLENS_INGEST_BATCH_SIZE": "8"}, cwd=tmp_path)
+    assert loaded.settings.threads == 1 and loaded.settings.stories.join_threshold == 0.6
+    assert loaded.settings.ingest.batch_size == 8 and loaded.sources["ingest.batch_size"] == "environment"
+    assert loaded.sources["stories.join_threshold"] == str(tmp_path / "storylens.toml")
+    assert loaded.settings.server == DEFAULTS.server
+    assert load_settings(env={}, cwd=tmp_path / "nowhere").settings == DEFAULTS
+
+
+@pytest.mark.parametrize("text, env, message", [
+    ("[stories]\njoin = 0.6\n", {}, "has no setting 'join'"),
+    ("[ingest]\nbatch_size = 'many'\n", {}, "ingest.batch_size: 'many' is not an integer"),
+    ("colour = 1\n", {}, "unknown setting 'colour'"),
+    ("threads = [\n", {}, "not a TOML file"),
+    ("", {"STORYLENS_STORIES_JOIN_THRESHOLD": "1.5"}, "at most 1"),
+    ("", {"STORYLENS_THREADS": "0"}, "must be above 0"),
+])
+def test_a_bad_setting_is_one_error_naming_it(tmp_path, text, env, message):
+    path = tmp_path / "storylens.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path, env=env)
+
+
+def test_the_engine_takes_its_thresholds_from_the_settings(tmp_path, seed_paths):
+    """The seed pair is one story by default; with a join threshold of 0.999 it is two."""
+    articles = [read_article(p) for p in seed_paths]
+    counts = []
+    for name, settings in (("default", Settings()),
+                           ("strict", Settings(ingest=IngestSettings(batch_size=1),
+                                               stories=StorySettings(join_threshold=0.999)))):
+        store = SQLiteStore(tmp_path / f"{name}.db")
+        try:
+            engine = StoryEngine(store, settings=settings)
+            assert engine.batch_size == settings.ingest.batch_size
+            engine.ingest_articles(articles)
+            counts.append(store.counts()["stories"])
+        finally:
+            store.close()
+    assert counts == [1, 2]
+
+
+def test_config_command_shows_the_file_and_the_environment(tmp_path):
+    (tmp_path / "storylens.toml").write_text("[stories]\nmerge_threshold = 0.9\n")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), "STORYLENS_WATCH_EVERY": "120"}
+    done = subprocess.run([sys.executable, "-m", "storylens.cli", "config", "--json"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, check=True)
+    shown = json.loads(done.stdout)
+    assert shown["settings"]["stories"]["merge_threshold"] == 0.9 and shown["settings"]["watch"]["every"] == 120.0
+    assert shown["sources"] == {"stories.merge_threshold": str(tmp_path / "storylens.toml"), "watch.every": "environment"}
+    bad = subprocess.run([sys.executable, "-m", "storylens.cli", "--config", str(tmp_path / "none.toml"), "config"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and bad.stderr.strip() == f"{tmp_path / 'none.toml'}: no such settings file"
