@@ -15,8 +15,8 @@ from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import StoryClusterer
-from storylens.cluster.profile import profile_articles
-from storylens.errors import InputError
+from storylens.cluster.workers import InProcess, ProfileBackend
+from storylens.errors import InputError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
@@ -155,11 +155,12 @@ class StoryEngine:
     """
 
     def __init__(self, store: Store, clusterer: StoryClusterer | None = None, batch_size: int | None = None,
-                 workers: int = 1, settings: Settings | None = None) -> None:
+                 workers: int = 1, settings: Settings | None = None, profiler: ProfileBackend | None = None) -> None:
         settings = settings or current()
         self.store = store
         self.batch_size = batch_size or settings.ingest.batch_size
         self.workers = workers
+        self._profiler = profiler  # default: in this process, or a ProfilePool of ``workers`` > 1
         self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories)
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
@@ -170,6 +171,8 @@ class StoryEngine:
         """Stop the profiling workers, if any were started."""
         if self._pool is not None:
             self._pool.close()
+            if self._profiler is self._pool:
+                self._profiler = None
             self._pool = None
 
     def __enter__(self) -> StoryEngine:
@@ -271,38 +274,40 @@ class StoryEngine:
             report.merges += len(assignment.merged)
         return items
 
-    def add_batch(self, batch: list[Article], report: IngestReport | None = None) -> list[StoryAssignment]:
-        """Profile, place and store one batch of articles."""
-        report = report if report is not None else IngestReport()
-        plan = self.plan(batch, report)
-        return self.commit(plan, profile_articles(plan.to_profile), report)
+    def _profiler_now(self) -> ProfileBackend:
+        if self._profiler is None:  # kept for the engine's life: workers load the model once
+            if self.workers > 1:
+                from storylens.cluster.workers import ProfilePool
+
+                self._profiler = self._pool = ProfilePool(self.workers)
+            else:
+                self._profiler = InProcess()
+        return self._profiler
 
     def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None,
-                        report: IngestReport | None = None) -> IngestReport:
-        """Add articles already read (the API and the benchmarks use this)."""
+                        report: IngestReport | None = None,
+                        on_batch: Callable[[list[StoryAssignment]], None] | None = None) -> IngestReport:
+        """Add articles already read: plan -> profile (the engine's ``ProfileBackend``) ->
+        place -> write, batch by batch; ``on_batch(assignments)`` after each commit. The CLI,
+        ``watch``, the server and ``eval clusters`` all come through here."""
         self.start_run()
         report = report if report is not None else IngestReport()
         start = time.perf_counter()
         batches = _batches(iter(articles), self.batch_size)
-        if self.workers > 1:
-            from storylens.cluster.workers import ProfilePool
-
-            if self._pool is None:  # kept for the engine's life: workers load the model once
-                self._pool = ProfilePool(self.workers)
-            plans = ((plan, plan.to_profile) for plan in (self.plan(b, report) for b in batches))
-            try:
-                for plan, profiles in self._pool.map(plans):
-                    self.commit(plan, profiles, report)
-                    if progress:
-                        progress(plan.size)
-            except BaseException:
-                self.close()  # profiles still in flight belong to batches that will not be committed
-                raise
-        else:
-            for batch in batches:
-                self.add_batch(batch, report)
+        profiler = self._profiler_now()
+        plans = ((plan, plan.to_profile) for plan in (self.plan(b, report) for b in batches))
+        try:
+            for plan, profiles in profiler.map(plans):
+                placed = self.commit(plan, profiles, report)
+                if on_batch:
+                    on_batch(placed)
                 if progress:
-                    progress(len(batch))
+                    progress(plan.size)
+        except StorylensError:
+            raise  # refused input or a store fault: the backend is sound
+        except BaseException:
+            profiler.close()  # profiles still in flight belong to batches that will not be committed
+            raise
         report.seconds = time.perf_counter() - start
         return report
 

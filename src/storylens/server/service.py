@@ -206,51 +206,32 @@ class StoryService:
         if self._engine is None:
             from storylens.engine import StoryEngine
 
-            self._engine = StoryEngine(self._writer)
+            # profiles computed in a worker process that lives as long as the server:
+            # profiling holds the GIL, which would stall the readers' threads
+            self._engine = StoryEngine(self._writer, profiler=self._pool)
         return self._engine
-
-    def _add_batch(self, engine, batch: list[Article], report) -> list:
-        """``engine.add_batch``, with the profiles computed in a worker process that lives as
-        long as the server: profiling holds the GIL, which would stall the readers' threads."""
-        if self._pool is None:
-            placed = engine.add_batch(batch, report)
-        else:
-            plan = engine.plan(batch, report)
-            profiles = self._profile(plan.to_profile) if plan.to_profile else []
-            placed = engine.commit(plan, profiles, report)
-        self._committed({s for a in placed for s in (a.story_id, *a.merged)})
-        return placed
-
-    def _profile(self, articles: list[Article]) -> list:
-        """Profiles from the worker; a worker that died is replaced once."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            return next(iter(self._pool.map([(None, articles)])))[1]
-        except BrokenProcessPool:
-            self._pool.close()  # the next map starts a fresh worker
-            return next(iter(self._pool.map([(None, articles)])))[1]
 
     def add_records(self, records: Any) -> dict[str, Any]:
         """Validate, analyse and place articles. Every record's fields are checked before any
         is stored; a store conflict (an id stored with other content) stops the request after
         the batches already committed, and says how many were stored."""
         articles = parse_records(records)
-        from storylens.engine import BATCH, IngestReport
+        from storylens.engine import IngestReport
 
         with self._write_lock:
             if self._writer.changes() != self._writer_version:  # another process wrote: drop the caches
                 self._writer_version = self._writer.changes()  # (the engine reads the store again itself)
                 self.check_writes()
-            engine = self._engine_now()
-            engine.start_run()
             report = IngestReport()
             placed: dict[str, Any] = {}
+
+            def committed(batch: list) -> None:
+                placed.update((a.article_id, a) for a in batch)
+                self._committed({s for a in batch for s in (a.story_id, *a.merged)})
+
             try:  # a failed batch leaves the engine as the store is (plan() checks before placing,
                 # and commit() reads the store again when the write fails): it is kept
-                for start in range(0, len(articles), BATCH):
-                    for a in self._add_batch(engine, articles[start:start + BATCH], report):
-                        placed[a.article_id] = a
+                self._engine_now().ingest_articles(articles, report=report, on_batch=committed)
             except Conflict as exc:
                 raise Conflict(f"{exc} ({report.added} articles of this request were stored before it)") from None
             finally:  # batches committed before a failure changed their stories too
