@@ -149,7 +149,8 @@ def coverage(
         sys.stdout.write(text)
 
 
-DB_OPTION = typer.Option(None, "--db", help="The store file (default: storylens.db).")
+DB_OPTION = typer.Option(None, "--db", help="The store: a file, or a URL such as sqlite:///path/news.db "
+                                            "(default: storylens.db).")
 
 
 @app.command()

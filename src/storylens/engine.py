@@ -341,7 +341,7 @@ def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], 
     missing = [s.article for s in stored if s.article.id not in cached]
     if missing:
         fresh = Analyzer().analyze_many(missing)
-        if not getattr(store, "readonly", False):
+        if not store.readonly:
             store.save_analyses(fresh)
         cached.update((x.id, x) for x in fresh)
     copies = {s.article.id: (s.duplicate_of, s.duplicate_kind, s.overlap or 0.0) for s in stored if s.duplicate_of}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.article import Article
-from storylens.errors import Conflict, InputError, StoreError, TooLarge, TooSmall
+from storylens.errors import Conflict, ConfigError, InputError, StoreError, TooLarge, TooSmall
 from storylens.settings import DEFAULTS
 from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
@@ -112,7 +112,12 @@ class StoryService:
     """The server's state: the store file, its one writer, its readers and caches."""
 
     def __init__(self, db_path: str | Path, profile_workers: int = 1, max_compare_chars: int = MAX_COMPARE_CHARS) -> None:
-        self.db_path = Path(db_path)
+        from storylens.store import store_path
+
+        scheme, path = store_path(str(db_path))
+        if scheme != "sqlite":
+            raise ConfigError(f"{db_path}: the server serves SQLite stores (it watches the file for other writers)")
+        self.db_path = Path(path)
         self.max_compare_chars = max_compare_chars
         self._write_lock = threading.Lock()
         self._analysis_lock = threading.Lock()

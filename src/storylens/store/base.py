@@ -102,7 +102,10 @@ class Ingested:
 
 
 class Store(ABC):
-    """A persistent collection of articles, their profiles and their stories."""
+    """A persistent collection of articles, their profiles and their stories. Every backend
+    passes the same contract tests (``tests/test_store_contract.py``)."""
+
+    readonly: bool = False  # True for a store opened only to read (nothing is written to it)
 
     @abstractmethod
     def known(self, articles: Sequence[Article]) -> dict[str, str]:
@@ -169,3 +172,9 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,94 @@
+"""The store contract: what every backend behind ``open_store(location)`` must do.
+
+Run on each backend in ``storylens.store.BACKENDS`` (SQLite today), with real articles
+placed by the real engine. A new backend passes these before it is offered.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEMO
+
+from storylens.engine import StoryEngine
+from storylens.errors import ConfigError, Conflict, StoreNotFound, StoreReadOnly
+from storylens.ingest import read_articles
+from storylens.records import StoryId
+from storylens.store import BACKENDS, Store, open_store, store_path
+
+LOCATIONS = {"sqlite": lambda tmp: f"sqlite://{tmp / 'contract.db'}"}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def location(request, tmp_path):
+    return LOCATIONS[request.param](tmp_path)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return list(read_articles(DEMO))
+
+
+def filled(location, articles) -> Store:
+    store = open_store(location)
+    with StoryEngine(store) as engine:
+        engine.ingest_articles(articles)
+    return store
+
+
+def test_an_empty_store(location):
+    with open_store(location) as store:
+        assert isinstance(store, Store) and not store.readonly
+        assert store.counts() == {"articles": 0, "stories": 0, "copies": 0}
+        assert store.story_seq() == 0 and store.stories() == [] and list(store.profiles()) == []
+        assert store.article_stories() == {} and store.known([]) == {}
+        with pytest.raises(StoreNotFound):
+            store.story("s000001")
+
+
+def test_what_is_stored_is_read_back_alike(location, demo):
+    with filled(location, demo) as store:
+        placed = store.article_stories()
+        assert set(placed) == {a.id for a in demo}
+        counts = store.counts()
+        listed = store.stories()
+        assert counts["articles"] == len(demo) and counts["stories"] == len(listed) == len(set(placed.values()))
+        assert store.story_seq() == max(StoryId.parse(s.id).seq for s in listed)
+        assert sum(s.articles for s in listed) == len(demo) and sum(s.copies for s in listed) == counts["copies"] >= 1
+        for story in listed:
+            detail = store.story(story.id)
+            assert {m.id for m in detail.members} == {a for a, s in placed.items() if s == story.id}
+            members = store.story_articles(story.id)
+            times = [m.article.published for m in members if m.article.published]
+            assert times == sorted(times)
+            assert all(store.story_of(m.article.id) == story.id for m in members)
+        assert store.known(demo) == {a.id: "id" for a in demo}
+        first = demo[0]
+        assert store.by_content(first.content_hash) == first.id
+        profiled = dict((p.article_id, s) for p, s in store.profiles())
+        assert set(profiled) <= set(placed) and all(placed[a] == s for a, s in profiled.items())
+
+
+def test_a_stored_id_with_other_content_is_a_conflict(location, demo):
+    with filled(location, demo[:2]) as store:
+        changed = type(demo[0])(**{**demo[0].__dict__, "text": demo[0].text + " A late correction."})
+        with pytest.raises(Conflict, match=demo[0].id):
+            store.known([changed])
+
+
+def test_a_store_reopened_read_only_answers_and_refuses_writes(location, demo):
+    filled(location, demo[:4]).close()
+    with open_store(location, readonly=True) as store:
+        assert store.readonly and store.counts()["articles"] == 4
+        with pytest.raises(StoreReadOnly):
+            store.save_analyses([])
+        with pytest.raises(StoreReadOnly), StoryEngine(store) as engine:
+            engine.ingest_articles(demo[4:6])
+        assert store.counts()["articles"] == 4
+
+
+def test_locations_name_their_backend():
+    assert store_path("sqlite:///abs/news.db") == ("sqlite", "/abs/news.db")
+    assert store_path("news.db") == store_path("sqlite:news.db") == ("sqlite", "news.db")
+    assert store_path(None)[0] == "sqlite"
+    with pytest.raises(ConfigError, match="no store backend 'postgres'"):
+        store_path("postgres://db.example/news")
