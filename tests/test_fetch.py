@@ -13,7 +13,6 @@ from storylens.errors import FetchError
 from storylens.ingest.fetch import Fetcher
 from storylens.sources import Poller, Source
 from storylens.store import SQLiteStore
-from storylens.store.fetch_state import FetchLog
 
 FAST = dict(min_interval=0.0, backoff=0.05, timeout=2.0)
 
@@ -133,7 +132,7 @@ def test_feed_polls_fetch_short_entries_once_and_skip_unchanged_feeds(server, tm
         third = poller.poll(feed)  # one new entry: only its page is fetched
         assert (third.new, third.skipped) == (1, 2), third.line()
         assert [len(server.hits(f"/news/{k}.html")) for k in TEXTS] == [1, 1, 1]
-        assert FetchLog.for_store(store).validators(feed.location).etag == '"v2"'
+        assert store.fetch_log().validators(feed.location).etag == '"v2"'
 
         bad = poller.poll(broken)
         assert bad.error and "not a readable RSS or Atom feed" in bad.error

@@ -92,3 +92,30 @@ def test_locations_name_their_backend():
     assert store_path(None)[0] == "sqlite"
     with pytest.raises(ConfigError, match="no store backend 'postgres'"):
         store_path("postgres://db.example/news")
+
+
+def test_the_queries_of_the_cli_and_the_server(location, demo):
+    from storylens.ingest.fetch import Validators
+
+    with filled(location, demo) as store:
+        with store.snapshot():
+            page = store.find_stories(limit=2)
+            assert page.total == store.counts()["stories"] and len(page.stories) == 2 and page.offset == 0
+            german = store.find_stories(language="de")
+            assert german.total >= 1 and all("de" in s.languages for s in german.stories)
+        fire = store.find_stories(q="FIRE northbridge")
+        assert fire.total == 1 and "harbor-fire-en-cpa" in {m.id for m in store.story(fire.stories[0].id).members}
+        one = store.stored_article("harbor-fire-en-cpa")
+        assert one["id"] == "harbor-fire-en-cpa" and one["story_id"] == fire.stories[0].id and one["text"]
+        with pytest.raises(StoreNotFound):
+            store.stored_article("no-such-article")
+        languages = dict(store.languages())
+        assert sum(languages.values()) == len(demo) and {"en", "de", "fr", "es"} <= set(languages)
+        live, members, _ = store.story_version(fire.stories[0].id)
+        assert live == fire.stories[0].id and members == fire.stories[0].articles
+        assert store.analysed_ids([a.id for a in demo]) == set()
+        log = store.fetch_log()
+        log.save("https://example.org/feed.xml", Validators('"v1"', None), 200)
+        assert log.validators("https://example.org/feed.xml").etag == '"v1"'
+    with open_store(location) as again:  # what the fetcher remembers is kept with the store
+        assert again.fetch_log().validators("https://example.org/feed.xml").etag == '"v1"'

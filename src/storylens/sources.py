@@ -11,7 +11,6 @@ an unchanged source costs one conditional request or one ``stat``.
 
 from __future__ import annotations
 
-import sqlite3
 
 import threading
 from collections.abc import Iterable, Iterator
@@ -29,7 +28,6 @@ from storylens.ingest.html import parse_html
 from storylens.ingest.limits import bound_text
 from storylens.ingest.opml import looks_like_opml, read_opml
 from storylens.ingest.warc import WarcArticles, is_warc
-from storylens.store.fetch_state import FetchLog
 
 KINDS = ("feed", "folder", "warc", "url", "files")
 
@@ -134,7 +132,7 @@ class Poller:
         self.fetch_pages = fetch_pages
         self.track_files = track_files
         self.stop = stop or threading.Event()
-        self.log = FetchLog.for_store(engine.store)
+        self.log = engine.store.fetch_log()
 
     # -- one poll ----------------------------------------------------------------------
     def poll(self, source: Source) -> PollResult:
@@ -151,7 +149,7 @@ class Poller:
                 raise InputError(source.location, f"unknown source kind {source.kind!r}; use one of {', '.join(KINDS)}")
         except StorylensError as exc:
             result.error = str(exc).removeprefix(f"{source.location}: ")
-        except (OSError, sqlite3.Error) as exc:  # a file gone between listing and reading; a locked store
+        except OSError as exc:  # a file gone between listing and reading
             result.error = f"{exc.__class__.__name__}: {exc}"
         return result
 

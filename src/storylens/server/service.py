@@ -25,7 +25,7 @@ from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.store import SQLiteStore, StoryMember
-from storylens.store import queries
+from storylens.store.base import StoryPage
 
 MAX_LIST = DEFAULTS.server.max_list  # articles in one POST
 MAX_PAGE = DEFAULTS.server.max_page  # stories in one page
@@ -153,7 +153,7 @@ class StoryService:
         """This thread's read-only store."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = queries.prepare(SQLiteStore(self.db_path, readonly=True))
+            store = SQLiteStore(self.db_path, readonly=True)
             self._local.store = store
             with self._readers_lock:
                 self._readers.append(store)
@@ -276,16 +276,16 @@ class StoryService:
         return {"status": "ok", "db": str(self.db_path), **self.reader().counts()}
 
     def languages(self) -> list[tuple[str, int]]:
-        return queries.languages(self.reader())
+        return self.reader().languages()
 
     def article(self, article_id: str) -> dict[str, Any]:
-        return queries.stored_article(self.reader(), article_id)
+        return self.reader().stored_article(article_id)
 
     def stories(self, *, language: str | None = None, outlet: str | None = None, since: str | None = None,
-                until: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> queries.StoryPage:
+                until: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> StoryPage:
         check_query(language, outlet, q, limit, offset)
         self.check_writes()
-        return queries.find_stories(self.reader(), language=language, outlet=outlet, since=parse_day(since, "since"),
+        return self.reader().find_stories(language=language, outlet=outlet, since=parse_day(since, "since"),
                                     until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
 
     def _forget_stories(self, story_ids: set[str]) -> None:
@@ -348,14 +348,14 @@ class StoryService:
 
     def story(self, story_id: str):
         store = self.reader()
-        with queries.snapshot(store):
+        with store.snapshot():
             return store.story(story_id)
 
     def coverage(self, story_id: str, language: str | None = None) -> dict[str, Any]:
         """The coverage report of a story (``Coverage.to_dict()``), cached per story version."""
         store = self.reader()
-        with queries.snapshot(store):
-            version = queries.story_version(store, story_id)
+        with store.snapshot():
+            version = store.story_version(story_id)
         if version[1] < 2:
             raise TooSmall(f"story {story_id!r} has one article; a coverage report needs at least two")
         key = (*version, language)
@@ -369,7 +369,7 @@ class StoryService:
             from storylens.coverage import build_coverage
             from storylens.engine import story_analyses
 
-            with queries.snapshot(store):
+            with store.snapshot():
                 analysed, copies = story_analyses(store, version[0])
             self._keep_analyses(analysed)
             data = build_coverage(analysed, language=language, copies=copies).to_dict()
@@ -381,7 +381,7 @@ class StoryService:
     def _keep_analyses(self, analysed: Sequence) -> None:
         """Store the analyses a reader had to compute, so a restart need not redo them."""
         ids = [a.id for a in analysed]
-        new = [a for a in analysed if a.id not in queries.analysed_ids(self.reader(), ids)]
+        new = [a for a in analysed if a.id not in self.reader().analysed_ids(ids)]
         if new:
             with self._write_lock:
                 self._writer.save_analyses(new)

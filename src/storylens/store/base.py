@@ -101,6 +101,20 @@ class Ingested:
     assignment: StoryAssignment
 
 
+@dataclass(frozen=True)
+class StoryPage:
+    """One page of the story list and how many stories match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    stories: list[Story]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "limit": self.limit, "offset": self.offset,
+                "stories": [s.to_dict() for s in self.stories]}
+
+
 class Store(ABC):
     """A persistent collection of articles, their profiles and their stories. Every backend
     passes the same contract tests (``tests/test_store_contract.py``)."""
@@ -169,6 +183,45 @@ class Store(ABC):
     @abstractmethod
     def counts(self) -> dict[str, int]:
         """Numbers of articles, stories and copies."""
+
+    # -- the queries the CLI and the server need ---------------------------------------
+    def snapshot(self) -> AbstractContextManager:
+        """Run the reads inside the block against one committed state of the store (a
+        store that changes only under this process: a no-op)."""
+        return nullcontext(self)
+
+    @abstractmethod
+    def find_stories(self, *, language: str | None = None, outlet: str | None = None,
+                     since: datetime | None = None, until: datetime | None = None, q: str | None = None,
+                     limit: int = 50, offset: int = 0) -> StoryPage:
+        """Live stories, most recently updated first, filtered and paged: ``language``/``outlet``:
+        a member article has it (outlet case-insensitively); ``since``/``until``: the story's
+        publication span overlaps the range; ``q``: the words occur (case-insensitively) in
+        the story's title or a member's title."""
+
+    @abstractmethod
+    def stored_article(self, article_id: str) -> dict[str, Any]:
+        """One stored article as a JSON-ready dict (the fields of a JSONL record, plus its story)."""
+
+    @abstractmethod
+    def languages(self) -> list[tuple[str, int]]:
+        """The articles' detected languages with their article counts, most common first."""
+
+    def story_version(self, story_id: str) -> tuple[str, int, str]:
+        """(live story id, member count, last update): changes whenever the story does."""
+        detail = self.story(story_id)
+        return detail.story.id, detail.story.articles, detail.story.updated_at
+
+    def analysed_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """The ids among ``article_ids`` whose full analysis (this analysis version) is stored."""
+        return set(self.analyses(article_ids))
+
+    def fetch_log(self):
+        """What the fetcher remembers between runs (``store/fetch_state.FetchLog``); a store
+        that cannot keep it gives one in memory."""
+        from storylens.store.fetch_state import FetchLog
+
+        return FetchLog()
 
     @abstractmethod
     def close(self) -> None: ...

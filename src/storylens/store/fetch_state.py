@@ -17,28 +17,27 @@ import sqlite3
 from collections.abc import Iterable
 
 from storylens.ingest.fetch import Validators
+from storylens.store.connect import guarded
 from storylens.store.schema import now
 
 
 class FetchLog:
     """Validators per URL and seen entries per source, over a store's SQLite connection."""
 
-    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection | None = None, path=None) -> None:
         self.conn = conn
+        self.path = path  # the store's file, named by the StoreError a SQLite failure becomes
         self._validators: dict[str, Validators] = {}
         self._seen: set[tuple[str, str]] = set()
 
-    @classmethod
-    def for_store(cls, store) -> FetchLog:
-        conn = getattr(store, "conn", None)
-        return cls(conn if isinstance(conn, sqlite3.Connection) and not getattr(store, "readonly", False) else None)
-
+    @guarded
     def validators(self, url: str) -> Validators | None:
         if self.conn is None:
             return self._validators.get(url)
         row = self.conn.execute("SELECT etag, last_modified FROM fetch_state WHERE url = ?", (url,)).fetchone()
         return Validators(row[0], row[1]) if row and (row[0] or row[1]) else None
 
+    @guarded
     def save(self, url: str, validators: Validators, status: int) -> None:
         if self.conn is None:
             self._validators[url] = validators
@@ -46,6 +45,7 @@ class FetchLog:
         self.conn.execute("INSERT OR REPLACE INTO fetch_state (url, etag, last_modified, fetched_at, status)"
                           " VALUES (?, ?, ?, ?, ?)", (url, validators.etag, validators.last_modified, now(), status))
 
+    @guarded
     def seen(self, source: str, keys: Iterable[str]) -> set[str]:
         keys = list(keys)
         if self.conn is None:
@@ -58,6 +58,7 @@ class FetchLog:
                 f"SELECT entry_id FROM seen_entries WHERE source = ? AND entry_id IN ({marks})", (source, *chunk)))
         return found
 
+    @guarded
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these article ids the store already holds."""
         ids = list(ids)
@@ -70,6 +71,7 @@ class FetchLog:
             found.update(r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
         return found
 
+    @guarded
     def mark_seen(self, source: str, keys: Iterable[str]) -> None:
         keys = list(keys)
         if self.conn is None:

@@ -1,10 +1,10 @@
-"""Read queries over a SQLite store that the HTTP API needs beyond the ``Store`` ABC.
+"""The SQL of the ``Store`` queries the CLI and the HTTP API need, for ``SQLiteStore``.
 
 ``find_stories`` filters and pages the story list (with the total), ``stored_article``
-fetches one article by id, ``story_version`` names a story's current state (for caches),
-``analysed_ids`` tells which articles already have a stored full analysis, and
-``snapshot`` runs several reads against one consistent state of the file (a WAL read
-transaction: it never blocks the writer).
+fetches one article by id, ``analysed_ids`` tells which articles already have a stored
+full analysis, and ``snapshot`` runs several reads against one consistent state of the
+file (a WAL read transaction: it never blocks the writer). ``SQLiteStore`` offers each as
+a method of the ``Store`` port; nothing else calls these.
 """
 
 from __future__ import annotations
@@ -12,23 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storylens.errors import StoreNotFound
+from storylens.store.base import StoryPage
 from storylens.store.connect import guarded
-from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query
+from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query  # noqa: F401
 
 
 def _casefold(value: Any) -> str:
     return value.casefold() if isinstance(value, str) else ""
 
 
-def prepare(store: SQLiteStore) -> SQLiteStore:
+def prepare(conn) -> None:
     """Register the SQL functions these queries use (Unicode-aware ``casefold``)."""
-    store.conn.create_function("casefold", 1, _casefold, deterministic=True)
-    return store
+    conn.create_function("casefold", 1, _casefold, deterministic=True)
 
 
 @contextmanager
@@ -42,20 +41,6 @@ def snapshot(store: SQLiteStore) -> Iterator[SQLiteStore]:
         yield store
     finally:
         store.conn.execute("COMMIT")
-
-
-@dataclass(frozen=True)
-class StoryPage:
-    """One page of the story list and how many stories match in all."""
-
-    total: int
-    limit: int
-    offset: int
-    stories: list
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "limit": self.limit, "offset": self.offset,
-                "stories": [s.to_dict() for s in self.stories]}
 
 
 @guarded
@@ -90,13 +75,6 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
             "authors": json.loads(row[7]), "detected_language": row[8], "story_id": row[9],
             "duplicate_of": row[10], "duplicate_kind": row[11], "overlap": row[12], "score": row[13],
             "ingested_at": row[14]}
-
-
-@guarded
-def story_version(store: SQLiteStore, story_id: str) -> tuple[str, int, str]:
-    """(live story id, member count, last update): changes whenever the story does."""
-    detail = store.story(story_id)
-    return detail.story.id, detail.story.articles, detail.story.updated_at
 
 
 @guarded

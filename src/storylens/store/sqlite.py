@@ -19,7 +19,7 @@ import numpy as np
 from storylens.errors import Conflict, NotAStore, StoreError, StoreNotFound, StoreReadOnly
 from storylens.records import Fingerprint, StoryId, StoryProfile
 from storylens.article import AnalyzedArticle, Article
-from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
+from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember, StoryPage
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store.schema import migrate, now
@@ -92,6 +92,9 @@ class SQLiteStore(Store):
             else:
                 self.conn = open_writer(self.path)
                 migrate(self.conn)
+            from storylens.store import queries
+
+            queries.prepare(self.conn)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
             self._check_version()
@@ -341,6 +344,37 @@ class SQLiteStore(Store):
             "SELECT COUNT(*), COALESCE(SUM(duplicate_of IS NOT NULL), 0) FROM articles").fetchone()
         stories = self.conn.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
         return {"articles": articles, "stories": stories, "copies": copies}
+
+    # -- the queries the CLI and the server need (their SQL: ``queries.py``) -----------
+    def snapshot(self):
+        from storylens.store import queries
+
+        return queries.snapshot(self)
+
+    def find_stories(self, **filters) -> StoryPage:
+        from storylens.store import queries
+
+        return queries.find_stories(self, **filters)
+
+    def stored_article(self, article_id: str) -> dict:
+        from storylens.store import queries
+
+        return queries.stored_article(self, article_id)
+
+    def languages(self) -> list[tuple[str, int]]:
+        from storylens.store import queries
+
+        return queries.languages(self)
+
+    def analysed_ids(self, article_ids: Sequence[str]) -> set[str]:
+        from storylens.store import queries
+
+        return queries.analysed_ids(self, article_ids)
+
+    def fetch_log(self):
+        from storylens.store.fetch_state import FetchLog
+
+        return FetchLog(None if self.readonly else self.conn, self.path)
 
     def close(self) -> None:
         if self.conn is not None:
