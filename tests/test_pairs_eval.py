@@ -38,18 +38,26 @@ def test_eval_pairs_json(sample: Path):
     assert data["pairs_per_second"] > 0
 
 
+@pytest.fixture(scope="module")
+def tiny(sample: Path, tmp_path_factory) -> Path:
+    """The first 12 pairs of the sample: training in a test is on tiny data."""
+    path = tmp_path_factory.mktemp("tiny") / "tiny.jsonl"
+    path.write_text("\n".join(sample.read_text(encoding="utf-8").splitlines()[:12]) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("fast", [False, True], ids=["with-e5", "fast"])
-def test_train_pairs_writes_a_loadable_model(sample: Path, tmp_path: Path, fast: bool):
+def test_train_pairs_writes_a_loadable_model(tiny: Path, tmp_path: Path, fast: bool):
     model = tmp_path / "model.joblib"
     flags = ["--fast"] if fast else []
-    result = run_cli("train", "pairs", str(sample), "--out", str(model), "--folds", "2", "--json", *flags)
+    result = run_cli("train", "pairs", str(tiny), "--out", str(model), "--folds", "2", "--json", *flags)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert model.exists() and data["model_bytes"] < 5_000_000 and data["fast"] is fast
     assert LearnedScorer.load(model).uses_deep_ is not fast
     if not fast:
         return  # scoring with the e5 model again costs a minute; the fast model shows the round trip
-    again = run_cli("eval", "pairs", str(sample), "--model", str(model), "--json")
+    again = run_cli("eval", "pairs", str(tiny), "--model", str(model), "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["pearson"]["overall"] > 0.5  # it was trained on these pairs
 
