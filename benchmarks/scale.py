@@ -24,6 +24,8 @@ import os
 import platform
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -170,6 +172,22 @@ def main() -> None:
     engine.ingest([corpus], progress=checkpoint)
     engine.close()
     store.close()
+    # what opening the store costs: a fresh engine rebuilds the clusterer's state from it
+    opened = subprocess.run([sys.executable, "-c", OPEN_PROBE, str(db)], capture_output=True, text=True, check=True)
+    seconds, rss = json.loads(opened.stdout)
+    print(f"\nOpening the {state['done']:,}-article store (a fresh process, the clusterer's state rebuilt "
+          f"from it): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
+
+
+OPEN_PROBE = """
+import json, resource, sys, time
+from storylens.engine import StoryEngine
+from storylens.store import open_store
+start = time.perf_counter()
+store = open_store(sys.argv[1])
+StoryEngine(store)
+print(json.dumps([time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+"""
 
 
 if __name__ == "__main__":
