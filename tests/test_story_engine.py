@@ -319,3 +319,35 @@ def test_the_join_rule_is_refitted_from_gold_state_replays():
     assert cosine_max > 0 and centroid_margin > 0  # more similar means more likely the same story
     assert rule.lexical_weights[LEXICAL_FEATURES.index("names")] > 0
     assert bcubed(cluster_with(corpus, rule), list(corpus.gold))["bcubed_f1"] >= 0.9
+
+
+def test_the_saved_index_is_loaded_on_reopen_and_changes_nothing(tmp_path):
+    """An engine that wrote keeps its HNSW index beside the store; the next engine loads it
+    instead of rebuilding it, and places the next articles exactly as a replay would. An
+    index of another store is not loaded."""
+    articles = list(read_articles(DEMO))
+    first, rest = articles[:12], articles[12:]
+    with SQLiteStore(tmp_path / "a.db") as store:
+        with StoryEngine(store) as engine:
+            engine.ingest_articles(first)
+        saved = store.state_path("hnsw")
+        assert saved.exists() and saved.with_name(saved.name + ".json").exists()
+        with StoryEngine(store) as engine:
+            assert engine.clusterer.index_loaded_
+            engine.ingest_articles(rest)
+        reopened = store.article_stories()
+    with SQLiteStore(tmp_path / "b.db") as store:
+        with StoryEngine(store) as engine:
+            engine.ingest_articles(first)
+        (tmp_path / "b.db.hnsw").unlink()  # no saved index: the state is replayed
+        with StoryEngine(store) as engine:
+            assert not engine.clusterer.index_loaded_
+            engine.ingest_articles(rest)
+        assert store.article_stories() == reopened
+    with SQLiteStore(tmp_path / "c.db") as store:
+        with StoryEngine(store) as engine:
+            engine.ingest_articles(articles[5:17])
+        for suffix in ("", ".json"):  # a.db's index and its description, put beside c.db
+            (tmp_path / f"c.db.hnsw{suffix}").write_bytes((tmp_path / f"a.db.hnsw{suffix}").read_bytes())
+        with StoryEngine(store) as engine:
+            assert not engine.clusterer.index_loaded_

@@ -7,6 +7,7 @@ interrupted ingest resumes where it stopped, and a re-run adds nothing twice.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ from storylens.records import Duplicate, StoryAssignment, StoryProfile
 from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
+INDEX_FILE = "hnsw"  # the clusterer's saved HNSW index beside the store (``storylens.db.hnsw``)
 # Every suffix ``read_articles`` reads; a folder's other files are left alone.
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
                     ".xml", ".rss", ".atom", ".rdf", ".opml", ".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -166,9 +168,18 @@ class StoryEngine:
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run
         self._pool = None  # worker processes, started on the first ingest that wants them
+        self._wrote = False  # whether a batch was committed since the index was last saved
 
     def close(self) -> None:
-        """Stop the profiling workers, if any were started."""
+        """Stop the profiling workers, if any were started, and keep the clusterer's index
+        beside the store when this engine wrote (the next open loads it)."""
+        path = self.store.state_path(INDEX_FILE)
+        if self._wrote and path is not None and not self.store.readonly:
+            try:
+                self.clusterer.save_index(path)
+            except (OSError, RuntimeError):
+                pass  # a full disk or a read-only folder: the next open rebuilds it
+            self._wrote = False
         if self._pool is not None:
             self._pool.close()
             if self._profiler is self._pool:
@@ -189,7 +200,14 @@ class StoryEngine:
 
     def _restore(self) -> None:
         self._synced = self.store.changes()  # read first: a commit during the reads is noticed later
-        self.clusterer.restore(list(self.store.profiles()), self.store.story_seq())
+        paused = gc.isenabled()
+        gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
+        try:
+            self.clusterer.restore(list(self.store.profiles()), self.store.story_seq(),
+                                   index_path=self.store.state_path(INDEX_FILE))
+        finally:
+            if paused:
+                gc.enable()
 
     def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
         """The checks that need no analysis: repeated ids, stored articles, exact copies.
@@ -235,6 +253,7 @@ class StoryEngine:
                     plan, profiles = self._recheck(plan, profiles, report)
                 items = self._place(plan, profiles, report)
                 self.store.add(items)
+                self._wrote = self._wrote or bool(items)
         except BaseException:
             self._restore()  # the store kept nothing of this batch: forget it too
             raise

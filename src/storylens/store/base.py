@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from storylens.article import AnalyzedArticle, Article
@@ -215,6 +216,11 @@ class Store(ABC):
     def analysed_ids(self, article_ids: Sequence[str]) -> set[str]:
         """The ids among ``article_ids`` whose full analysis (this analysis version) is stored."""
         return set(self.analyses(article_ids))
+
+    def state_path(self, name: str) -> Path | None:
+        """A file beside the store where a writer may keep derived state (the clusterer's
+        index): ``None`` for a store that has no folder."""
+        return None
 
     def fetch_log(self):
         """What the fetcher remembers between runs (``store/fetch_state.FetchLog``); a store

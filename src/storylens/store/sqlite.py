@@ -371,6 +371,9 @@ class SQLiteStore(Store):
 
         return queries.analysed_ids(self, article_ids)
 
+    def state_path(self, name: str) -> Path | None:
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def fetch_log(self):
         from storylens.store.fetch_state import FetchLog
 
