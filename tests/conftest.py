@@ -46,3 +46,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real ``storylens`` command in a child process."""
     return subprocess.run([sys.executable, "-m", "storylens.cli", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=300)
+
+
+# The slowest tests (half a minute and more of e5, model loads and killed subprocesses) start
+# first, so that neither worker is left with one of them at the end of the run.
+HEAVY = ("test_pairs_eval.py::test_train_pairs", "test_pairs_eval.py::test_eval_pairs_json",
+         "test_seed_pair.py::test_cli_report_and_json", "test_story_engine.py::test_killed_ingest",
+         "test_watch.py::test_killed_watch", "test_story_decisions.py::test_all_real_pages",
+         "test_real_input.py::test_every_real_file", "test_summary_eval.py::", "test_coverage.py::test_text_and_markdown",
+         "test_store_errors.py::test_two_concurrent_ingests", "test_story_decisions.py::test_follow_up")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(h in item.nodeid for h in HEAVY))
