@@ -183,3 +183,18 @@ def test_framing_lexicon_contrasts_contested_words():
     assert crowd["origin"] == "lexicon: crowd"
     assert crowd["articles_a"] == ["ribalta-election-es-voz"] and crowd["articles_b"] == ["ribalta-election-es-cronica"]
     assert "alborotadores" in crowd["context_a"].lower() and "manifestantes" in crowd["context_b"].lower()
+
+
+def test_margin_of_a_pool_where_an_article_has_no_sentence_warns_of_nothing():
+    """An article whose sentences were all left out (boilerplate, copies) leaves a gap in
+    the owners; the margin of the others is computed without a NumPy warning."""
+    import warnings
+
+    from storylens.coverage.facts import margin
+
+    sims = np.array([[1.0, 0.8, 0.1], [0.8, 1.0, 0.2], [0.1, 0.2, 1.0]], dtype=np.float32)
+    owner = np.array([0, 2, 2])  # article 1 has no sentence here
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = margin(sims, owner)
+    assert np.isfinite(out).all() and out.shape == (3, 3)

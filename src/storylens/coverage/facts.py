@@ -129,6 +129,8 @@ def margin(sims: np.ndarray, owner: np.ndarray, k: int = MARGIN_K) -> np.ndarray
     knn = np.zeros((n, articles), dtype=np.float32)  # sentence -> mean of its k best in each article
     for a in range(articles):
         cols = np.flatnonzero(owner == a)
+        if not len(cols):  # an article with no sentence in the pool: no pair to weigh
+            continue
         best = -np.sort(-sims[:, cols], axis=1)[:, :min(k, len(cols))]
         knn[:, a] = best.mean(axis=1)
     mean = (knn[:, owner] + knn[:, owner].T) / 2  # [i, j]: knn of i in j's article, of j in i's
