@@ -81,3 +81,17 @@ def test_config_command_shows_the_file_and_the_environment(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "storylens.cli", "--config", str(tmp_path / "none.toml"), "config"],
                          capture_output=True, text=True, cwd=tmp_path, env=env)
     assert bad.returncode == 2 and bad.stderr.strip() == f"{tmp_path / 'none.toml'}: no such settings file"
+
+
+def test_a_file_whose_path_names_a_threshold_bounds_only_the_shares(tmp_path):
+    """Which values are shares (at most 1) is declared with the setting, not guessed from
+    the words of the file's path: a 30-second timeout in .../threshold-partial/ is fine."""
+    folder = tmp_path / "threshold-partial"
+    folder.mkdir()
+    path = folder / "storylens.toml"
+    path.write_text("[server]\nrequest_timeout = 30.0\n[watch]\nevery = 120.0\n")
+    loaded = load_settings(path, env={})
+    assert loaded.settings.server.request_timeout == 30.0 and loaded.settings.watch.every == 120.0
+    path.write_text("[stories]\nmerge_threshold = 2.0\n")
+    with pytest.raises(ConfigError, match="at most 1"):
+        load_settings(path, env={})

@@ -29,6 +29,7 @@ from typing import Any
 from storylens.errors import ConfigError
 
 MB = 1024 * 1024
+SHARE = {"at_most": 1.0}  # a probability or a share: above 0, at most 1
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,9 @@ class IngestSettings:
 
 @dataclass(frozen=True)
 class StorySettings:
-    join_threshold: float = 0.5  # an article joins its most probable story from this probability
-    merge_threshold: float = 0.95  # a second story this probable is merged into the first
-    checked_partial: float = 0.4  # 5-gram containment from which a partial copy is checked against the evidence
+    join_threshold: float = field(default=0.5, metadata=SHARE)  # an article joins its most probable story from this probability
+    merge_threshold: float = field(default=0.95, metadata=SHARE)  # a second story this probable is merged into the first
+    checked_partial: float = field(default=0.4, metadata=SHARE)  # 5-gram containment from which a partial copy is checked
     neighbors: int = 20  # nearest earlier articles retrieved by vector
     background_neighbors: int = 10  # of which the background cosine is the mean
     max_candidates: int = 8  # candidate stories weighed per article
@@ -87,8 +88,9 @@ SECTIONS = ("ingest", "stories", "server", "watch")
 CONFIG_FILE = "storylens.toml"
 
 
-def _typed(value: Any, kind: type, where: str) -> Any:
-    """``value`` as ``kind`` (from TOML or an environment string), or a ConfigError naming ``where``."""
+def _typed(value: Any, kind: type, where: str, at_most: float | None = None) -> Any:
+    """``value`` as ``kind`` (from TOML or an environment string), above 0 and at most
+    ``at_most`` when given, or a ConfigError naming ``where``."""
     try:
         if isinstance(value, str):
             value = value.strip()
@@ -101,14 +103,9 @@ def _typed(value: Any, kind: type, where: str) -> Any:
         raise ConfigError(f"{where}: {value!r} is not a{'n integer' if kind is int else ' number'}") from None
     if value <= 0:
         raise ConfigError(f"{where}: must be above 0, not {value!r}")
-    if kind is float and ("threshold" in where or "partial" in where) and value > 1:
-        raise ConfigError(f"{where}: a probability or share, at most 1, not {value!r}")
+    if at_most is not None and value > at_most:
+        raise ConfigError(f"{where}: a probability or share, at most {at_most:g}, not {value!r}")
     return value
-
-
-def _kind(section_type: type, name: str) -> type:
-    default = getattr(section_type(), name)
-    return float if isinstance(default, float) else int
 
 
 def _with(base: Settings, values: Mapping[str, Any], origin: str, sources: dict[str, str]) -> Settings:
@@ -121,12 +118,14 @@ def _with(base: Settings, values: Mapping[str, Any], origin: str, sources: dict[
             sources["threads"] = origin
         elif key in SECTIONS and isinstance(value, Mapping):
             section = getattr(base, key)
-            known = {f.name for f in fields(section)}
+            known = {f.name: f for f in fields(section)}
             updates = {}
             for name, item in value.items():
                 if name not in known:
                     raise ConfigError(f"{origin}: [{key}] has no setting {name!r}; known: {', '.join(sorted(known))}")
-                updates[name] = _typed(item, _kind(type(section), name), f"{origin}: {key}.{name}")
+                declared = known[name]
+                updates[name] = _typed(item, float if isinstance(declared.default, float) else int,
+                                       f"{origin}: {key}.{name}", declared.metadata.get("at_most"))
                 sources[f"{key}.{name}"] = origin
             changes[key] = dataclasses.replace(section, **updates)
         else:
