@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from storylens.engine import BATCH, StoryEngine
-from storylens.errors import ConfigError
+from storylens.errors import ConfigError, InputError
 from storylens.ingest import read_article
 from storylens.settings import DEFAULTS, IngestSettings, Settings, StorySettings, load_settings
 from storylens.store import SQLiteStore
@@ -95,3 +95,27 @@ def test_a_file_whose_path_names_a_threshold_bounds_only_the_shares(tmp_path):
     path.write_text("[stories]\nmerge_threshold = 2.0\n")
     with pytest.raises(ConfigError, match="at most 1"):
         load_settings(path, env={})
+
+
+def test_every_limit_in_force_is_the_one_used(tmp_path):
+    """A setting changed in the file changes what storylens does, not only what `config`
+    prints: the server's list and page limits, the fetcher's, the watch loop's backoff."""
+    from storylens import settings as settings_module
+    from storylens.ingest.fetch import Fetcher
+    from storylens.server.service import check_query, parse_records
+    from storylens.settings import ServerSettings, WatchSettings, use
+    from storylens.watch import retry_delay
+
+    before = settings_module.current()
+    try:
+        use(Settings(ingest=IngestSettings(max_fetch_bytes=1000, max_redirects=2),
+                     server=ServerSettings(max_list=2, max_page=5), watch=WatchSettings(max_backoff=100.0)))
+        with pytest.raises(InputError, match="at most 2 articles"):
+            parse_records([{"text": "one article text"}] * 3)
+        with pytest.raises(InputError, match="between 1 and 5"):
+            check_query(None, None, None, 6, 0)
+        with Fetcher() as fetcher:
+            assert fetcher.max_bytes == 1000 and fetcher.max_redirects == 2
+        assert retry_delay(60.0, 5) == 100.0
+    finally:
+        use(before)

@@ -39,7 +39,7 @@ class IngestSettings:
     max_text_chars: int = 100_000  # a longer text is cut at a paragraph or word break
     max_fetch_bytes: int = 20 * MB  # a larger page or feed is refused by the fetcher
     max_archive_page_bytes: int = 20 * MB  # a larger WARC/ARC record is skipped
-    max_redirects: int = 5
+    max_redirects: int = 5  # RFC 9309 asks robots.txt readers to follow at least five
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.errors import ConfigError
-from storylens.settings import DEFAULTS
+from storylens.settings import DEFAULTS, current
 from storylens.sources import Poller, PollResult, Source
 
 log = logging.getLogger("storylens.watch")
 
 DEFAULT_EVERY = DEFAULTS.watch.every
-MAX_BACKOFF = DEFAULTS.watch.max_backoff
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 
@@ -50,7 +49,7 @@ def parse_interval(value: str | int | float, what: str = "interval") -> float:
 def retry_delay(every: float, failures: int) -> float:
     """Seconds before a failing source is tried again: its interval doubled per failure
     in a row, at most six hours (or its interval, when longer)."""
-    return min(every * 2 ** failures, max(every, MAX_BACKOFF)) if failures else every
+    return min(every * 2 ** failures, max(every, current().watch.max_backoff)) if failures else every
 
 
 @dataclass
@@ -115,7 +114,7 @@ def load_sources(path: str | Path) -> WatchConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML ({exc})") from None
     _check_keys(data, {"every", "fetch_pages", "politeness", *_SECTIONS}, name)
-    every = parse_interval(data["every"], f"{name}: every") if "every" in data else DEFAULT_EVERY
+    every = parse_interval(data["every"], f"{name}: every") if "every" in data else current().watch.every
     fetch_pages = data.get("fetch_pages", True)
     if not isinstance(fetch_pages, bool):
         raise ConfigError(f"{name}: fetch_pages must be true or false")

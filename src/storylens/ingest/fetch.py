@@ -38,11 +38,9 @@ import httpx
 
 from storylens.version import __version__
 from storylens.errors import FetchError
-from storylens.settings import DEFAULTS
+from storylens.settings import current
 
 USER_AGENT = f"storylens/{__version__} (news story engine; +https://pypi.org/project/storylens/)"
-MAX_BYTES = DEFAULTS.ingest.max_fetch_bytes
-MAX_REDIRECTS = DEFAULTS.ingest.max_redirects  # RFC 9309 asks robots.txt readers to follow at least five
 REDIRECTS = (301, 302, 303, 307, 308)
 METADATA = ipaddress.ip_address("169.254.169.254")
 
@@ -138,8 +136,8 @@ class Fetcher:
 
     def __init__(self, *, user_agent: str = USER_AGENT, timeout: float = 10.0, retries: int = 3,
                  backoff: float = 1.0, min_interval: float = 1.0, respect_robots: bool = True,
-                 robots_ttl: float = 3600.0, robots_retry: float = 600.0, max_bytes: int = MAX_BYTES,
-                 max_redirects: int = MAX_REDIRECTS, allow_private: bool | Iterable[str] = False) -> None:
+                 robots_ttl: float = 3600.0, robots_retry: float = 600.0, max_bytes: int | None = None,
+                 max_redirects: int | None = None, allow_private: bool | Iterable[str] = False) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.retries = retries
@@ -148,8 +146,8 @@ class Fetcher:
         self.respect_robots = respect_robots
         self.robots_ttl = robots_ttl
         self.robots_retry = robots_retry
-        self.max_bytes = max_bytes
-        self.max_redirects = max_redirects
+        self.max_bytes = max_bytes or current().ingest.max_fetch_bytes  # default: the settings in force
+        self.max_redirects = max_redirects or current().ingest.max_redirects
         self.allow_private = allow_private
         self._client: httpx.Client | None = None
         self._private_ok = False  # the policy of the hop being fetched (one request at a time)

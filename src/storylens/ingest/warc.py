@@ -28,11 +28,10 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from storylens.article import Article
 from storylens.errors import InputError
-from storylens.settings import DEFAULTS
+from storylens.settings import current
 from storylens.ingest.files import decode
 from storylens.ingest.html import parse_html
 
-MAX_PAGE_BYTES = DEFAULTS.ingest.max_archive_page_bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 ARCHIVE_MAGIC = (b"WARC/", b"filed")  # a WARC/1.x record; an ARC file's ``filedesc://`` header
@@ -133,9 +132,10 @@ class WarcArticles:
             content_type = (record.http_headers.get_header("Content-Type") or "").lower()
         if not content_type.startswith(HTML_TYPES):
             return self._skip("non-HTML responses")
-        data = record.content_stream().read(MAX_PAGE_BYTES + 1)
-        if len(data) > MAX_PAGE_BYTES:
-            return self._skip("pages over 20 MB")
+        most = current().ingest.max_archive_page_bytes
+        data = record.content_stream().read(most + 1)
+        if len(data) > most:
+            return self._skip(f"pages over {most / 2**20:.0f} MB")
         source = f"{name}#{uri}"
         charset = _charset(content_type)
         try:

@@ -24,14 +24,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storylens.errors import AuthError, InputError, StageError, StorylensError
-from storylens.settings import DEFAULTS
+from storylens.settings import DEFAULTS, current
 from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
 from storylens.server.service import MAX_COMPARE_CHARS, StoryService
 
 MAX_BODY = DEFAULTS.server.max_body_bytes
 REQUEST_TIMEOUT = DEFAULTS.server.request_timeout  # seconds for a request's headers, and for each part of its body
 MAX_HEADERS = 16 * 1024  # bytes of a request line and headers still incomplete (h11); guard.py checks whole ones
-MAX_CONNECTIONS = DEFAULTS.server.max_connections  # open connections and tasks; beyond them, 503
 HERE = Path(__file__).resolve().parent
 _FIELD = re.compile(r"field '([^']+)'")
 
@@ -276,12 +275,15 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token:
           request_timeout: float = REQUEST_TIMEOUT) -> None:
     """Run the server in this process until interrupted (one process: the store has one writer).
     It answers to the loopback names, the address it binds and ``allowed_hosts``; a request's
-    headers and each part of its body must arrive within ``request_timeout`` seconds."""
+    headers and each part of its body must arrive within ``request_timeout`` seconds. The
+    body limit and the connection limit are the settings in force (``server.*``)."""
     import uvicorn
 
+    limits = current().server
     app = create_app(db_path, token=token, allowed_hosts=allowed_host_names(allowed_hosts, bind=host),
-                     max_compare_chars=max_compare_chars, request_timeout=request_timeout)
+                     max_body=limits.max_body_bytes, max_compare_chars=max_compare_chars,
+                     request_timeout=request_timeout)
     # keep-alive longer than uvicorn's 5 s: pooled client connections are not closed under them
     uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1, http=http_protocol(request_timeout),
-                h11_max_incomplete_event_size=MAX_HEADERS, limit_concurrency=MAX_CONNECTIONS,
+                h11_max_incomplete_event_size=MAX_HEADERS, limit_concurrency=limits.max_connections,
                 timeout_keep_alive=75, access_log=False)

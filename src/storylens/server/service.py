@@ -20,21 +20,18 @@ from typing import Any
 
 from storylens.article import Article
 from storylens.errors import Conflict, ConfigError, InputError, StoreError, TooLarge, TooSmall
-from storylens.settings import DEFAULTS
+from storylens.settings import DEFAULTS, current
 from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.store import SQLiteStore, StoryMember
 from storylens.store.base import StoryPage
 
-MAX_LIST = DEFAULTS.server.max_list  # articles in one POST
-MAX_PAGE = DEFAULTS.server.max_page  # stories in one page
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
 MAX_QUERY_CHARS = 500  # characters of ?q=
 MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
 MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
 MAX_COMPARE_CHARS = DEFAULTS.server.max_compare_chars  # characters of one compared article's text (POST /compare)
-COVERAGE_CACHE = DEFAULTS.server.coverage_cache  # stories whose report is kept in memory
 
 
 _MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))
@@ -60,8 +57,9 @@ def parse_records(records: Any) -> list[Article]:
         raise InputError("body", f"expected an article object or a list of them, got {type(records).__name__}")
     if not records:
         raise InputError("body", "the list of articles is empty")
-    if len(records) > MAX_LIST:
-        raise InputError("body", f"at most {MAX_LIST} articles per request, got {len(records)}: send them in parts")
+    most = current().server.max_list
+    if len(records) > most:
+        raise InputError("body", f"at most {most} articles per request, got {len(records)}: send them in parts")
     return [_article(r, f"body[{i}]") for i, r in enumerate(records)]
 
 
@@ -96,8 +94,9 @@ def parse_day(value: str | None, name: str) -> datetime | None:
 
 def check_query(language: str | None, outlet: str | None, q: str | None, limit: int, offset: int) -> None:
     """The bounds of a story-list query; ``InputError`` naming the parameter (a 400)."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InputError("query", f"field 'limit' must be between 1 and {MAX_PAGE}, got {limit}")
+    most = current().server.max_page
+    if not 1 <= limit <= most:
+        raise InputError("query", f"field 'limit' must be between 1 and {most}, got {limit}")
     if not 0 <= offset <= MAX_OFFSET:
         raise InputError("query", f"field 'offset' must be between 0 and {MAX_OFFSET:,}, got {offset}")
     for name, value in (("language", language), ("outlet", outlet)):
@@ -119,6 +118,7 @@ class StoryService:
             raise ConfigError(f"{db_path}: the server serves SQLite stores (it watches the file for other writers)")
         self.db_path = Path(path)
         self.max_compare_chars = max_compare_chars
+        self._coverage_cache = current().server.coverage_cache
         self._write_lock = threading.Lock()
         self._analysis_lock = threading.Lock()
         self._writer = SQLiteStore(self.db_path)  # creates and migrates the file
@@ -374,7 +374,7 @@ class StoryService:
             self._keep_analyses(analysed)
             data = build_coverage(analysed, language=language, copies=copies).to_dict()
             self._coverage[key] = data
-            while len(self._coverage) > COVERAGE_CACHE:
+            while len(self._coverage) > self._coverage_cache:
                 self._coverage.popitem(last=False)
         return data
 
