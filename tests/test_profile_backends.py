@@ -45,3 +45,16 @@ def test_an_engine_with_a_given_backend_keeps_it_and_reports_each_batch(tmp_path
         store.close()
     assert [len(b) for b in batches] == [5, 5, 5, 4] and report.added == len(articles) == 19
     assert [a.article_id for b in batches for a in b] == [a.id for a in articles]
+
+
+def test_workers_take_their_threads_from_the_whole_budget_once():
+    """However often a pool starts (a dead worker replaced, a second ingest), the parent
+    keeps its whole budget less one thread a worker: nothing more is taken each time."""
+    import subprocess
+    import sys
+
+    probe = ("from storylens.threads import set_threads, keep_for_workers\n"
+             "set_threads(4)\n"
+             "print(keep_for_workers(2), keep_for_workers(2), keep_for_workers(1))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["2", "2", "3"]

@@ -55,14 +55,24 @@ def thread_budget() -> int:
     return available_cores()
 
 
+_whole: int | None = None  # the process's whole budget, before any of it went to workers
+
+
 def set_threads(n: int | None = None) -> int:
     """Fix this process's budget at ``n`` (default: ``thread_budget()``) for the libraries
     loaded from now on and, through ``threadpoolctl``, for those already loaded."""
+    global _whole
     n = thread_budget() if n is None else n
     if n < 1:
         from storylens.errors import InputError
 
         raise InputError("--threads", f"must be at least 1, not {n}")
+    _whole = n
+    _apply(n)
+    return n
+
+
+def _apply(n: int) -> None:
     os.environ[ENV] = str(n)
     for pool in _POOLS:
         os.environ[pool] = str(n)
@@ -72,9 +82,15 @@ def set_threads(n: int | None = None) -> int:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(n)
-    return n
 
 
-def for_workers(workers: int) -> int:
-    """The threads left to a process that runs ``workers`` single-threaded profiling workers."""
-    return max(1, thread_budget() - max(0, workers))
+def keep_for_workers(workers: int) -> int:
+    """Give ``workers`` single-threaded profiling workers their threads: this process keeps
+    what they leave of its whole budget. Counted from the whole budget each time, so a pool
+    started again (a dead worker replaced, a second ingest) takes nothing more."""
+    global _whole
+    if _whole is None:
+        _whole = thread_budget()
+    left = max(1, _whole - max(0, workers))
+    _apply(left)
+    return left

@@ -22,7 +22,7 @@ from typing import Protocol, TypeVar
 from storylens.article import Article
 from storylens.cluster.profile import profile_articles
 from storylens.records import StoryProfile
-from storylens.threads import for_workers, set_threads
+from storylens.threads import keep_for_workers
 
 T = TypeVar("T")
 
@@ -74,7 +74,7 @@ class ProfilePool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            set_threads(for_workers(self.workers))  # the workers take one thread each
+            keep_for_workers(self.workers)  # the workers take one thread each
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_start_worker)
         return self._executor
