@@ -16,7 +16,7 @@ from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import StoryClusterer
-from storylens.cluster.workers import InProcess, ProfileBackend
+from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
@@ -132,7 +132,7 @@ class BatchPlan:
     changes: int = 0  # the store's ``changes()`` when the checks were made
 
 
-def _sorted(size: int, articles: Iterable[Article], known: Container[str], changes: int,
+def _batch_plan(size: int, articles: Iterable[Article], known: Container[str], changes: int,
             original_of: Callable[[Article], str | None]) -> BatchPlan:
     """A batch's plan: the articles not ``known`` to the store, each an exact copy of
     ``original_of(article)`` or, when that is None, one to profile."""
@@ -163,11 +163,11 @@ class StoryEngine:
         self.batch_size = batch_size or settings.ingest.batch_size
         self.workers = workers
         self._profiler = profiler  # default: in this process, or a ProfilePool of ``workers`` > 1
+        self._owns_profiler = profiler is None  # one this engine started is one it stops
         self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories)
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run
-        self._pool = None  # worker processes, started on the first ingest that wants them
         self._wrote = False  # whether a batch was committed since the index was last saved
 
     def close(self) -> None:
@@ -180,11 +180,9 @@ class StoryEngine:
             except (OSError, RuntimeError):
                 pass  # a full disk or a read-only folder: the next open rebuilds it
             self._wrote = False
-        if self._pool is not None:
-            self._pool.close()
-            if self._profiler is self._pool:
-                self._profiler = None
-            self._pool = None
+        if self._owns_profiler and self._profiler is not None:
+            self._profiler.close()
+            self._profiler = None
 
     def __enter__(self) -> StoryEngine:
         return self
@@ -227,7 +225,7 @@ class StoryEngine:
                                  f"duplicate id {article.id!r}, first seen in {earlier[1]} with other content")
         known = self.store.known(fresh)
         report.skipped += len(batch) - len(fresh) + len(known)
-        return _sorted(len(batch), fresh, known, changes, self._original)
+        return _batch_plan(len(batch), fresh, known, changes, self._original)
 
     def _original(self, article: Article) -> str | None:
         """The id of an earlier article with the same content (of this run, or stored);
@@ -265,7 +263,7 @@ class StoryEngine:
         meanwhile are skipped, and copies of its articles recorded as exact copies."""
         known = self.store.known(plan.articles)
         report.skipped += len(known)
-        fresh = _sorted(plan.size, plan.articles, known, self.store.changes(),
+        fresh = _batch_plan(plan.size, plan.articles, known, self.store.changes(),
                         lambda a: plan.exact.get(a.id) or self.store.by_content(a.content_hash))
         keep = {a.id for a in fresh.to_profile}
         return fresh, [p for p in profiles if p.article_id in keep]
@@ -295,12 +293,7 @@ class StoryEngine:
 
     def _profiler_now(self) -> ProfileBackend:
         if self._profiler is None:  # kept for the engine's life: workers load the model once
-            if self.workers > 1:
-                from storylens.cluster.workers import ProfilePool
-
-                self._profiler = self._pool = ProfilePool(self.workers)
-            else:
-                self._profiler = InProcess()
+            self._profiler = ProfilePool(self.workers) if self.workers > 1 else InProcess()
         return self._profiler
 
     def ingest_articles(self, articles: Iterable[Article], progress: Progress | None = None,

@@ -11,7 +11,6 @@ an unchanged source costs one conditional request or one ``stat``.
 
 from __future__ import annotations
 
-
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field

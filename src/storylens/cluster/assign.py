@@ -146,8 +146,9 @@ class StoryClusterer:
         return self
 
     def save_index(self, path: Path) -> None:
-        """Keep the HNSW index in ``path`` (and what it holds in ``path.json``), replacing
-        both at once, so that a restore of the same profiles loads it instead of rebuilding."""
+        """Keep the HNSW index in ``path`` (and what it holds in ``path.json``), so that a
+        restore of the same profiles loads it instead of rebuilding. The index file is
+        replaced whole; a crash between the two files leaves a pair the load refuses."""
         if not self.profiles_:
             return
         tmp = path.with_name(path.name + ".tmp")

@@ -281,10 +281,6 @@ def segments(text: str, spans: list[list[int]]) -> list[tuple[str, bool]]:
     return out
 
 
-def _when(published: str | None) -> str:
-    return shown_time(published)
-
-
 def _origin(origin: str) -> str:
     """Where a term contrast comes from, as a phrase: "in a quote", "contested name: crowd"."""
     kind, _, referent = origin.partition(":")
@@ -306,7 +302,7 @@ def _context(d: dict[str, Any]) -> dict[str, Any]:
         return [ref(a) for a in dict.fromkeys(articles)]
 
     outlets = [{**ref(o["article"]), "title": o["title"], "url": web_url(o["url"]), "language": o["language"],
-                "published": _when(o["published"]), "copy_kind": o["copy_kind"] or "",
+                "published": shown_time(o["published"]), "copy_kind": o["copy_kind"] or "",
                 "copy_of": ref(o["copy_of"]) if o["copy_of"] else None} for o in d["outlets"]]
     lead = d["timeline"][0] if d["timeline"] else None
     title = (lead["title"] or lead["outlet"]) if lead else "a story"
@@ -338,8 +334,8 @@ def _context(d: dict[str, Any]) -> dict[str, Any]:
                        "origin": _origin(c["origin"])} for c in d["framing"]["contrasts"]],
         "tone": tone,
         "timeline": [{"by": ref(t["article"]), "title": t["title"] or t["outlet"], "language": t["language"],
-                      "published": _when(t["published"]),
-                      "copies": [{"by": ref(c["article"]), "published": _when(c["published"]), "kind": c["kind"] or "",
+                      "published": shown_time(t["published"]),
+                      "copies": [{"by": ref(c["article"]), "published": shown_time(c["published"]), "kind": c["kind"] or "",
                                   "overlap": c["overlap"]} for c in t["copies"]]}
                      for t in d["timeline"]],
     }

@@ -18,7 +18,7 @@ from typing import Any
 from storylens.errors import StoreNotFound
 from storylens.store.base import StoryPage
 from storylens.store.connect import guarded
-from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query  # noqa: F401
+from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query
 
 
 def _casefold(value: Any) -> str:
