@@ -51,12 +51,30 @@ def overlap(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def is_right(quotes, gold: dict) -> bool:
+def outcome(quotes, gold: dict) -> str:
+    """``right``, ``wrong`` (a speaker given, not the gold one), ``unknown`` (the quote found,
+    no speaker given) or ``missed`` (no extracted quote overlaps the gold one)."""
     best = max(quotes, key=lambda q: overlap(q.text, gold["quote"]), default=None)
-    if best is None or overlap(best.text, gold["quote"]) < 0.6 or not best.speaker:
-        return False
+    if best is None or overlap(best.text, gold["quote"]) < 0.6:
+        return "missed"
+    if not best.speaker:
+        return "unknown"
     said = best.speaker.lower()
-    return any(n.lower() in said or said in n.lower() for n in [gold["speaker"]] + gold.get("speaker_aliases", []))
+    names = [gold["speaker"]] + gold.get("speaker_aliases", [])
+    return "right" if any(n.lower() in said or said in n.lower() for n in names) else "wrong"
+
+
+def is_right(quotes, gold: dict) -> bool:
+    return outcome(quotes, gold) == "right"
+
+
+def tally(outcomes: Counter) -> str:
+    """How the found quotes split, and how often a speaker given is right (what a reader
+    who quotes the report relies on)."""
+    given = outcomes["right"] + outcomes["wrong"]
+    precision = f"{outcomes['right'] / given:.0%}" if given else "n/a"
+    return (f"right {outcomes['right']}, wrong {outcomes['wrong']}, no speaker {outcomes['unknown']}, "
+            f"quote not found {outcomes['missed']}; a speaker given is right {outcomes['right']}/{given} ({precision})")
 
 
 def dev_articles(shared: Path) -> dict[str, object]:
@@ -88,38 +106,41 @@ def score_real(shared: Path) -> tuple[int, int]:
     root = shared / "datasets" / "real-world"
     gold = [json.loads(line) for line in (root / "pages" / "quotes.jsonl").read_text(encoding="utf-8").splitlines()]
     cache: dict[str, tuple] = {}
-    right = 0
+    outcomes: Counter = Counter()
     for row in gold:
         if row["source"] not in cache:
             cache[row["source"]] = quotes_of(storylens.read_article(root / row["source"]))
-        right += is_right(cache[row["source"]], row)
-    return right, len(gold)
+        outcomes[outcome(cache[row["source"]], row)] += 1
+    return outcomes, len(gold)
 
 
-def score_dev(shared: Path) -> tuple[int, int, Counter, Counter]:
+def score_dev(shared: Path) -> tuple[Counter, int, Counter, Counter]:
     gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     articles = dev_articles(shared)
     for row in gold:  # the labels hold where each quote stands, the text stays in ../shared
         row["quote"] = articles[row["id"]].text[row["start"]:row["end"]]
     cache: dict[str, tuple] = {}
-    right, by_lang, n_lang = 0, Counter(), Counter()
+    outcomes, by_lang, n_lang = Counter(), Counter(), Counter()
     for row in gold:
         if row["id"] not in cache:
             cache[row["id"]] = quotes_of(articles[row["id"]])
-        ok = is_right(cache[row["id"]], row)
-        right += ok
-        by_lang[row["lang"]] += ok
+        result = outcome(cache[row["id"]], row)
+        outcomes[result] += 1
+        by_lang[row["lang"]] += result == "right"
         n_lang[row["lang"]] += 1
-    return right, len(gold), by_lang, n_lang
+    return outcomes, len(gold), by_lang, n_lang
 
 
 def main(argv: list[str]) -> int:
     shared = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared"
-    right, n = score_real(shared)
+    real, n = score_real(shared)
+    right = real["right"]
     print(f"real quotes (en): speaker right {right}/{n} ({right / n:.0%}) (target >= 90%)")
-    d_right, d_n, by_lang, n_lang = score_dev(shared)
+    print(f"  {tally(real)}")
+    dev, d_n, by_lang, n_lang = score_dev(shared)
     langs = ", ".join(f"{lang} {by_lang[lang]}/{n_lang[lang]}" for lang in sorted(n_lang))
-    print(f"dev quotes (de/es/fr/it, held out): speaker right {d_right}/{d_n} ({d_right / d_n:.0%}); {langs}")
+    print(f"dev quotes (de/es/fr/it, held out): speaker right {dev['right']}/{d_n} ({dev['right'] / d_n:.0%}); {langs}")
+    print(f"  {tally(dev)}")
     return 0 if right / n >= 0.9 else 1
 
 

@@ -143,5 +143,6 @@ def test_real_quotes_speakers_at_least_ninety_percent():
     need(SHARED / "datasets" / "real-world" / "pages" / "quotes.jsonl")
     import quote_speakers
 
-    right, n = quote_speakers.score_real(SHARED)
-    assert right / n >= 0.9, f"{right}/{n} real quotes with the right speaker"
+    outcomes, n = quote_speakers.score_real(SHARED)
+    assert outcomes["right"] / n >= 0.9, f"{quote_speakers.tally(outcomes)} of {n} real quotes"
+    assert outcomes["wrong"] == 0, f"a real quote given to the wrong person: {quote_speakers.tally(outcomes)}"

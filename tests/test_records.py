@@ -62,3 +62,11 @@ def test_every_error_says_its_exit_code_and_http_status():
     assert errors.StoreNotFound.http_status == 404 and errors.StoreDamaged.http_status == 503
     assert errors.StoreBusy.http_status == 503 and errors.TooLarge.http_status == 413
     assert errors.AuthError(403, "wrong token").http_status == 403
+
+
+def test_compare_of_unanalysed_articles_says_what_to_do():
+    import storylens
+    from storylens.article import Article
+
+    with pytest.raises(TypeError, match=r"a is Article 'x'.*storylens.analyze"):
+        storylens.compare(Article(id="x", text="One sentence."), Article(id="y", text="Another."))

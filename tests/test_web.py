@@ -103,6 +103,8 @@ def test_story_list_story_page_and_compare(site, page, tmp_path):
     assert verdict == "Same story"
     assert "Similarity" in page.locator("#verdict").inner_text()
     assert page.locator("#evidence li").count() >= 3
+    credits = page.locator("#evidence .credit").all_inner_texts()  # Pell's quote: each wire it is credited to
+    assert "A credits CPA" in credits and "B credits Nordic Wire" in credits
     assert fits_phone(page)
     shot(page, tmp_path / "compare.png")
     assert page.outside() == []  # nothing fetched beyond the server

@@ -59,6 +59,14 @@ ORG_HEADS = {"agency", "airways", "airlines", "association", "authority", "bank"
              "committee", "corp", "corporation", "council", "courier", "gazette", "group", "herald", "inc", "institute",
              "ltd", "ministry", "news", "party", "post", "press", "times", "union", "university", "wire"}
 PLACE_BEFORE = {"in", "near", "outside", "around", "across"}
+# "the village of Hatherby", "a town of": the noun before "of" says what the name is.
+PLACE_NOUNS = {"village", "villages", "town", "towns", "city", "port", "district", "province", "region", "county",
+               "suburb", "municipality", "commune", "island", "state"}
+# "at Coldbrook, 22 kilometres downstream": a distance after a lone name marks a place.
+DISTANCE = regex.compile(r"^\s*,?\s*(?:about |some |around )?\d[\d.,]*\s*(?:-\s*)?(?:km|kilomet(?:re|er)s?|miles?|mi)\b",
+                         regex.IGNORECASE)
+# Words before a person's name that are no part of it ("Dr Anwen Roos"): the tagger keeps them.
+PERSON_TITLES = frozenset("dr mr mrs ms mx miss prof professor sir dame lord lady rev fr sr st".split())
 
 
 def _retyped(ent, kind: str | None) -> str | None:
@@ -70,9 +78,19 @@ def _retyped(ent, kind: str | None) -> str | None:
         return "ORG"
     before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
     after = ent.doc[ent.end].text if ent.end < len(ent.doc) else ""
-    if kind == "ORG" and len(words) == 1 and before in PLACE_BEFORE and after not in ("'s", "’s"):
-        return "PLACE"
+    if kind == "ORG" and len(words) == 1 and after not in ("'s", "’s"):
+        of_noun = ent.start > 1 and before == "of" and ent.doc[ent.start - 2].lower_ in PLACE_NOUNS
+        if before in PLACE_BEFORE or of_noun or DISTANCE.match(ent.doc.text[ent.end_char:ent.end_char + 40]):
+            return "PLACE"
     return kind
+
+
+def _without_title(surface: str) -> str:
+    """A person's name without the courtesy title the tagger keeps ("Dr Anwen Roos")."""
+    words = surface.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in PERSON_TITLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
@@ -86,9 +104,14 @@ def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
         for ent in doc.ents:
             kind = _retyped(ent, SPACY_TYPES.get(ent.label_))
             surface = _clean_surface(ent.text)
+            if kind == "PERSON":
+                surface = _without_title(surface)
             if kind and surface and any(c.isupper() for c in surface[:2]):
                 out.append((surface, kind))
-    return out
+    # A lone name the context once showed to be a place ("the village of Hatherby") is that
+    # place where the tagger calls it a company ("a vigil at Hatherby").
+    places = {surface for surface, kind in out if kind == "PLACE" and len(surface.split()) == 1}
+    return [(surface, "PLACE" if kind == "ORG" and surface in places else kind) for surface, kind in out]
 
 
 def _is_noise(words: list[str], language: str, in_longer: set[str]) -> bool:
@@ -134,7 +157,7 @@ def capitalised_mentions(sentences: tuple[Sentence, ...], language: str) -> list
             continue
         if at_start and len(words) == 1 and not text_words[surface]:
             continue  # a capitalised sentence opener seen nowhere else
-        out.append((surface, "NAME"))
+        out.append((surface, "NAME" if place_compound(surface) is None else "PLACE"))
     return out
 
 
@@ -182,9 +205,29 @@ def _same_surname(name_a: str, name_b: str) -> bool:
     return fold(ta[-1]) == fold(tb[-1])
 
 
+# A place named as a compound: "Saint-Aubry-sur-Tève", "Stratford-upon-Avon", "Saint-Denis".
+# Its words are no given name and surname: "Tève" (the river) is not the village, but
+# the part before the link word is the place's short form ("Saint-Aubry").
+_PLACE_LINK = regex.compile(r"^(.+?)[\-‐](?:sur|sous|lès|lez|en|aux?|le|la|les|am|an|im|ob|upon|on|under|by|del|de|di)"
+                            r"[\-‐]\p{Lu}")
+_PLACE_SAINT = regex.compile(r"^(?:Saint|Sainte|St|Ste|Sankt|San|Santa|Santo|São)[\-‐]\p{Lu}")
+
+
+def place_compound(name: str) -> str | None:
+    """The short form of a compound place name ("Saint-Aubry" for "Saint-Aubry-sur-Tève"),
+    the name itself for "Saint-X", or None when ``name`` is no such compound."""
+    match = _PLACE_LINK.match(name)
+    if match:
+        return match.group(1)
+    return name if _PLACE_SAINT.match(name) else None
+
+
 def _compatible(name_a: str, type_a: str, name_b: str, type_b: str) -> bool:
     if name_a == name_b:  # one name typed two ways in two contexts is still one entity
         return True
+    short_a, short_b = place_compound(name_a), place_compound(name_b)
+    if short_a is not None or short_b is not None:  # compare places as places, whole or short
+        return (short_a or name_a) == (short_b or name_b) or same_name(name_a, name_b)
     alias_a = alias_key(name_a)
     if alias_a is not None and alias_a == alias_key(name_b):
         return True

@@ -118,6 +118,10 @@ def match_pair(a: AnalyzedArticle, b: AnalyzedArticle, deep: bool = True) -> Mat
 def compare(a: AnalyzedArticle, b: AnalyzedArticle, scorer: Scorer | None = None, fast: bool = False) -> Comparison:
     """Compare two analysed articles, within one language or across two. ``fast``: the
     scorer without e5 features (about 0.5 s less per pair, less close to people's judgements)."""
+    for side, x in (("a", a), ("b", b)):
+        if not isinstance(x, AnalyzedArticle):
+            raise TypeError(f"compare() takes analysed articles; {side} is {type(x).__name__}"
+                            f"{' ' + repr(x.id) if hasattr(x, 'id') else ''}: pass storylens.analyze(article)")
     scorer = scorer or default_scorer(fast)
     m = match_pair(a, b, deep=uses_deep(scorer))
     shared_ents, only_a_ents, only_b_ents = m.entities

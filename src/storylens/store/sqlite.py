@@ -25,7 +25,7 @@ from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_wri
 from storylens.store.schema import migrate, now
 
 DEFAULT_PATH = "storylens.db"
-ANALYSIS_VERSION = 2  # bump when analysis changes what it produces: stored analyses are then redone
+ANALYSIS_VERSION = 3  # bump when analysis changes what it produces: stored analyses are then redone
 # (2: quote confidences kept; speakers found with the article language's verbs of saying)
 _SEP = "\x1f"
 
