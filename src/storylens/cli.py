@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -311,6 +312,49 @@ def story(
 
 
 @app.command()
+def threads(
+    db: str = DB_OPTION,
+    lang: str = typer.Option(None, "--lang", help="Only threads with an article in this language (ISO code)."),
+    since: str = typer.Option(None, "--since", help="Only threads with an article published on or after this date."),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many threads."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON list (each thread with its stories)."),
+) -> None:
+    """The threads (developing stories: events linked over days and weeks), most recently updated first."""
+    from storylens.store import open_store
+
+    with open_store(db, readonly=True) as store:
+        found = store.threads(language=lang, since=_since(since), limit=limit).threads
+        if as_json:
+            from storylens.coverage.thread import thread_report
+
+            _print_json([thread_report(store, t.id, explain=False).to_dict() for t in found])
+            return
+    from storylens.render import render_threads
+
+    render_threads(found, out)
+
+
+@app.command()
+def thread(
+    thread_id: str = typer.Argument(..., metavar="THREAD_ID", help="A thread id from `storylens threads`."),
+    db: str = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """One thread as a timeline: its stories in time order, what happened, and why each was linked."""
+    from storylens.coverage.thread import thread_report
+    from storylens.store import open_store
+
+    with open_store(db, readonly=True) as store:
+        report = thread_report(store, thread_id)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    from storylens.render import render_thread
+
+    render_thread(report, out)
+
+
+@app.command()
 def serve(
     db: str = DB_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 exposes the server to the network)."),
@@ -336,6 +380,11 @@ def serve(
                allowed_hosts=[n.strip() for n in names if n.strip()],
                max_compare_chars=max_compare_chars or server.max_compare_chars,
                request_timeout=request_timeout or server.request_timeout)
+
+
+class Level(str, Enum):
+    story = "story"
+    thread = "thread"
 
 
 eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)
@@ -379,18 +428,21 @@ def eval_pairs_command(
 @eval_app.command("clusters")
 def eval_clusters_command(
     articles_file: str = typer.Argument(..., metavar="ARTICLES.jsonl", help="Articles with a gold `story` field."),
+    level: Level = typer.Option(Level.story, "--level",
+                                help="Score the engine's stories (events) or its threads against the gold labels."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Cluster labelled articles in a fresh temporary store; B-cubed against the gold stories."""
+    """Cluster labelled articles in a fresh temporary store; B-cubed against the gold labels."""
     from storylens.evaluate.clusters import eval_clusters
 
-    result = _progress_run(eval_clusters, "clustering", path=articles_file)
+    level = level.value
+    result = _progress_run(eval_clusters, "clustering", path=articles_file, level=level)
     if as_json:
         _print_json(result)
         return
-    out.print(f"{result['articles']} articles: B-cubed precision {result['bcubed_precision']:.3f}, "
+    out.print(f"{result['articles']} articles, {level} level: B-cubed precision {result['bcubed_precision']:.3f}, "
               f"recall {result['bcubed_recall']:.3f}, F1 {result['bcubed_f1']:.3f}; "
-              f"{result['stories_predicted']} stories predicted, {result['stories_gold']} gold; "
+              f"{result['predicted']} {'stories' if level == 'story' else 'threads'} predicted, {result['gold']} gold; "
               f"{result['articles_per_second']:.0f} articles/s")
 
 

@@ -42,6 +42,8 @@ class IngestReport:
     copies: int = 0  # added as a copy of another article
     stories_opened: int = 0
     merges: int = 0
+    threads_opened: int = 0
+    thread_merges: int = 0
     seconds: float = 0.0
     errors: list[InputError] = field(default_factory=list)
 
@@ -202,7 +204,8 @@ class StoryEngine:
         gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
         try:
             self.clusterer.restore(list(self.store.profiles()), self.store.story_seq(),
-                                   index_path=self.store.state_path(INDEX_FILE))
+                                   index_path=self.store.state_path(INDEX_FILE),
+                                   story_threads=self.store.story_threads(), last_thread_seq=self.store.thread_seq())
         finally:
             if paused:
                 gc.enable()
@@ -289,6 +292,8 @@ class StoryEngine:
             report.copies += assignment.duplicate is not None
             report.stories_opened += assignment.opened
             report.merges += len(assignment.merged)
+            report.threads_opened += assignment.thread_opened
+            report.thread_merges += len(assignment.threads_merged)
         return items
 
     def _profiler_now(self) -> ProfileBackend:

@@ -1,8 +1,8 @@
 """The records that cross the story engine's stage boundaries, one form per concept.
 
 Profiling makes a ``StoryProfile`` (with its ``Fingerprint``); the clusterer turns it into
-a ``StoryAssignment`` (with the ``Duplicate`` it copies, if any); the store keeps both.
-A story is named by a ``StoryId``. Frozen, and importing numpy only: a store, a worker or
+a ``StoryAssignment`` (with the ``Duplicate`` it copies, if any, and the thread its story
+is in); the store keeps both. A story is named by a ``StoryId``, a thread by a ``ThreadId``. Frozen, and importing numpy only: a store, a worker or
 a Spark job can read them without loading a model.
 """
 
@@ -62,30 +62,50 @@ class Duplicate:
     containment: float  # estimated share of the smaller article's shingles found in the other
 
 
-_STORY_ID = re.compile(r"s(\d{6,})")
+@dataclass(frozen=True, order=True)
+class _NumberedId:
+    """A number written with a letter before it: the one place those formats are made and read."""
+
+    seq: int
+    PREFIX = ""
+    KIND = ""
+
+    def __str__(self) -> str:
+        return f"{self.PREFIX}{self.seq:06d}"
+
+    @classmethod
+    def parse(cls, text: str):
+        """``s000042`` -> StoryId(42), ``t000042`` -> ThreadId(42); ValueError for anything else."""
+        found = re.fullmatch(cls.PREFIX + r"(\d{6,})", text)
+        if found is None:
+            raise ValueError(f"not a {cls.KIND} id: {text!r} ({cls.KIND} ids look like {cls(42)})")
+        return cls(int(found.group(1)))
 
 
 @dataclass(frozen=True, order=True)
-class StoryId:
-    """A story's number, written ``s000042``: the one place that format is made and read."""
+class StoryId(_NumberedId):
+    """A story's number, written ``s000042``: the articles that report one event."""
 
-    seq: int
+    PREFIX = "s"
+    KIND = "story"
 
-    def __str__(self) -> str:
-        return f"s{self.seq:06d}"
 
-    @classmethod
-    def parse(cls, text: str) -> StoryId:
-        """``s000042`` -> StoryId(42); ValueError for anything else."""
-        found = _STORY_ID.fullmatch(text)
-        if found is None:
-            raise ValueError(f"not a story id: {text!r} (story ids look like s000042)")
-        return cls(int(found.group(1)))
+@dataclass(frozen=True, order=True)
+class ThreadId(_NumberedId):
+    """A thread's number, written ``t000042``: the events that form one developing story."""
+
+    PREFIX = "t"
+    KIND = "thread"
 
 
 def story_name(seq: int) -> str:
     """The id of story number ``seq`` as the store and the API write it."""
     return str(StoryId(seq))
+
+
+def thread_name(seq: int) -> str:
+    """The id of thread number ``seq``."""
+    return str(ThreadId(seq))
 
 
 @dataclass(frozen=True)
@@ -98,3 +118,8 @@ class StoryAssignment:
     score: float | None = None  # join probability (None when opened or copied)
     duplicate: Duplicate | None = None
     merged: tuple[str, ...] = field(default=())  # stories folded into ``story_id`` by this article
+    thread_id: str | None = None  # the thread of ``story_id`` after this article
+    thread_opened: bool = False  # True when the article's story opened a new thread
+    threads_merged: tuple[str, ...] = field(default=())  # threads folded into ``thread_id`` by this article
+    linked_story: str | None = None  # the earlier story that took a newly opened story into its thread
+    link_score: float | None = None  # the thread rule's probability for that link

@@ -149,6 +149,8 @@ def render_story(detail, console: Console) -> None:
                   f"{_day(s.first_published)} to {_day(s.last_published)}")
     if detail.merged_from:
         console.print(f"merged from: {', '.join(detail.merged_from)}")
+    if s.thread_id:
+        console.print(f"thread: {s.thread_id} (`storylens thread {s.thread_id}`)")
     if s.outlets:
         console.print(Text("outlets: " + ", ".join(s.outlets)))
     table = Table(box=None, pad_edge=False)
@@ -163,3 +165,50 @@ def render_story(detail, console: Console) -> None:
             ident.append(f"\n↳ copy of {m.duplicate_of} ({m.duplicate_kind}, {m.overlap:.2f})", style="yellow")
         table.add_row(_day(m.published), m.language, Text(m.outlet or ""), Text(m.title), ident)
     console.print(table)
+
+
+def render_threads(threads: list, console: Console) -> None:
+    """A table of threads: id, title, stories, articles, languages, time span."""
+    if not threads:
+        console.print("no threads (ingest articles with `storylens ingest PATH`)")
+        return
+    table = Table(box=None, pad_edge=False)
+    table.add_column("thread", no_wrap=True, min_width=7)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 62))
+    table.add_column("stories", justify="right", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("languages", no_wrap=True)
+    table.add_column("published", no_wrap=True, min_width=10)
+    for t in threads:
+        table.add_row(t.id, Text(t.title), str(t.stories), str(t.articles), " ".join(t.languages),
+                      _span(t.first_published, t.last_published))
+    console.print(table)
+    console.print(f"{len(threads)} threads; `storylens thread ID` shows one as a timeline")
+
+
+def render_thread(report, console: Console) -> None:
+    """A thread as a timeline: per story its date, title, outlets, languages, size, what
+    happened, and why it was linked."""
+    t = report.thread
+    console.print(Text(f"{t.id}  {t.title}", style="bold"))
+    console.print(f"{t.stories} stor{'y' if t.stories == 1 else 'ies'}, {t.articles} articles; languages "
+                  f"{' '.join(t.languages) or '?'}; {_day(t.first_published)} to {_day(t.last_published)}")
+    if report.merged_from:
+        console.print(f"merged from: {', '.join(report.merged_from)}")
+    for step in report.steps:
+        s = step.step.story
+        size = f"{s.reports} report{'s' if s.reports != 1 else ''}" + (f" +{s.copies} cop{'y' if s.copies == 1 else 'ies'}"
+                                                                      if s.copies else "")
+        console.print()
+        console.print(Text(f"{_day(s.first_published)}  {s.id}  ", style="bold") + Text(s.title, style="bold"))
+        console.print(Text(f"  {size}; {' '.join(s.languages)}; " + ", ".join(s.outlets), style="dim"))
+        console.print(Text(f"  {step.summary}"))
+        if step.linked_to is None:
+            console.print(Text("  opened the thread", style="dim"))
+        else:
+            why = f"  linked to {step.linked_to}"
+            if step.step.link_score is not None:
+                why += f" (thread rule {step.step.link_score:.2f})"
+            if step.shared_names:
+                why += ": shares " + ", ".join(step.shared_names)
+            console.print(Text(why, style="dim"))

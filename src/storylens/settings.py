@@ -46,6 +46,8 @@ class IngestSettings:
 class StorySettings:
     join_threshold: float = field(default=0.5, metadata=SHARE)  # an article joins its most probable story from this probability
     merge_threshold: float = field(default=0.95, metadata=SHARE)  # a second story this probable is merged into the first
+    thread_threshold: float = field(default=0.7, metadata=SHARE)  # a new story joins the thread of a story this probably its earlier step
+    thread_merge_threshold: float = field(default=0.99, metadata=SHARE)  # two threads merge on a link this probable
     checked_partial: float = field(default=0.4, metadata=SHARE)  # 5-gram containment from which a partial copy is checked
     neighbors: int = 20  # nearest earlier articles retrieved by vector
     background_neighbors: int = 10  # of which the background cosine is the mean

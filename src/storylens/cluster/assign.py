@@ -9,7 +9,9 @@ which also returns the assignments) to take articles in arrival order. For each 
    earlier articles that share a rare multi-word name;
 3. weighs the evidence for each of their stories (``evidence.story_evidence``) and joins
    the most probable one if the ``JoinRule`` says so, else opens a new story;
-4. merges a second story into the first when the article is strong evidence for both.
+4. merges a second story into the first when the article is strong evidence for both;
+5. links the article's story into a thread with the other candidate stories that the
+   ``ThreadRule`` takes as earlier steps of one developing story (``cluster.threads``).
 
 Articles are taken one at a time in order, so a batch and the same articles one by one
 give the same stories.
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +39,10 @@ from storylens.cluster.evidence import (
     story_evidence,
     timestamp,
 )
+from storylens.cluster.threads import ThreadLinker, ThreadRule, ThreadStep
 from storylens.match.duplicates import PARTIAL, DuplicateIndex
 from storylens.settings import DEFAULTS, StorySettings
-from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, story_name
+from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, ThreadId, story_name, thread_name
 
 # A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
 # point, wrapped in other site furniture) is a partial copy only when the story evidence
@@ -63,7 +67,7 @@ class StoryClusterer:
                  max_candidates: int = DEFAULTS.stories.max_candidates, rare_name_df: int = DEFAULTS.stories.rare_name_df,
                  max_members: int = DEFAULTS.stories.max_members, rule: JoinRule | None = None,
                  merge_threshold: float = DEFAULTS.stories.merge_threshold,
-                 checked_partial: float = CHECKED_PARTIAL) -> None:
+                 checked_partial: float = CHECKED_PARTIAL, thread_rule: ThreadRule | None = None) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
@@ -72,6 +76,7 @@ class StoryClusterer:
         self.rule = rule
         self.merge_threshold = merge_threshold
         self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
+        self.thread_rule = thread_rule
 
     @classmethod
     def from_settings(cls, settings: StorySettings) -> StoryClusterer:
@@ -79,7 +84,9 @@ class StoryClusterer:
         return cls(neighbors=settings.neighbors, background_neighbors=settings.background_neighbors,
                    max_candidates=settings.max_candidates, rare_name_df=settings.rare_name_df,
                    max_members=settings.max_members, rule=JoinRule(threshold=settings.join_threshold),
-                   merge_threshold=settings.merge_threshold, checked_partial=settings.checked_partial)
+                   merge_threshold=settings.merge_threshold, checked_partial=settings.checked_partial,
+                   thread_rule=ThreadRule(threshold=settings.thread_threshold,
+                                          merge_threshold=settings.thread_merge_threshold))
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
@@ -96,6 +103,7 @@ class StoryClusterer:
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
         self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))
+        self.linker_ = ThreadLinker(self.thread_rule)
         self.seq_ = last_seq
 
     def _ensure_state(self) -> None:
@@ -134,15 +142,20 @@ class StoryClusterer:
         self.duplicates_.add(str(position), profile.fingerprint)
 
     def restore(self, profiles: Sequence[tuple[StoryProfile, str]], last_seq: int,
-                index_path: Path | None = None) -> StoryClusterer:
-        """Rebuild the state from stored (profile, story id) pairs, in their original order.
-        The HNSW index is loaded from ``index_path`` when the file there holds exactly these
-        profiles' vectors (``save_index``), else rebuilt: the same graph either way."""
+                index_path: Path | None = None, story_threads: Mapping[str, str] | None = None,
+                last_thread_seq: int = 0) -> StoryClusterer:
+        """Rebuild the state from stored (profile, story id) pairs, in their original order,
+        and the stored thread of each live story (``story_threads``: the threads are taken as
+        stored, never re-linked). The HNSW index is loaded from ``index_path`` when the file
+        there holds exactly these profiles' vectors (``save_index``), else rebuilt: the same
+        graph either way."""
         self._init_state(last_seq)
         loaded = index_path is not None and self._load_index(index_path, profiles)
         self.index_loaded_ = loaded
         for profile, story_id in profiles:
             self._remember(profile, StoryId.parse(story_id).seq, index=not loaded)
+        self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
+                              for story, thread in (story_threads or {}).items()}, last_thread_seq)
         return self
 
     def save_index(self, path: Path) -> None:
@@ -238,7 +251,8 @@ class StoryClusterer:
             self._remember(profile, seq)
             named = Duplicate(of=self.profiles_[original].article_id, kind=duplicate.kind,
                               overlap=duplicate.overlap, containment=duplicate.containment)
-            return StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=named)
+            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=named)
+            return self._threaded(placed, self.linker_.link(seq, opened=False))
         rule = self.rule or JoinRule()
         candidates, background = self._candidates(profile)
         evidence = story_evidence(profile, candidates, background, self.terms_)
@@ -246,14 +260,29 @@ class StoryClusterer:
         if not scored or scored[0][0] < rule.threshold:
             self.seq_ += 1
             self._remember(profile, self.seq_)
-            return StoryAssignment(profile.article_id, story_name(self.seq_), opened=True)
+            placed = StoryAssignment(profile.article_id, story_name(self.seq_), opened=True)
+            return self._threaded(placed, self.linker_.link(self.seq_, opened=True, evidence=evidence))
         probability, seq = scored[0]
         merged = tuple(other for p, other in scored[1:] if p >= self.merge_threshold)
         for other in merged:
             self._merge(seq, other)
         self._remember(profile, seq)
-        return StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
-                               merged=tuple(story_name(m) for m in merged))
+        placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
+                                 merged=tuple(story_name(m) for m in merged))
+        return self._threaded(placed, self.linker_.link(seq, opened=False, merged_stories=merged, evidence=evidence))
+
+    @staticmethod
+    def _threaded(placed: StoryAssignment, step: ThreadStep) -> StoryAssignment:
+        return replace(placed, thread_id=thread_name(step.thread), thread_opened=step.opened,
+                       threads_merged=tuple(thread_name(t) for t in step.merged),
+                       linked_story=story_name(step.linked_story) if step.linked_story is not None else None,
+                       link_score=step.link_score)
+
+    def where(self, story_id: str) -> tuple[str, str]:
+        """The story ``story_id`` is part of now (itself, or the one it was merged into), and
+        that story's thread."""
+        seq = self._live(StoryId.parse(story_id).seq)
+        return story_name(seq), thread_name(self.linker_.thread_of(seq))
 
     def weigh(self, profile: StoryProfile) -> dict[str, Evidence]:
         """The evidence for each candidate story of ``profile``, without placing it (used to
@@ -274,6 +303,7 @@ class StoryClusterer:
         seq = StoryId.parse(story_id).seq
         self.seq_ = max(self.seq_, seq)
         self._remember(profile, seq)
+        self.linker_.link(seq, opened=seq not in self.linker_.thread_of_)
 
     def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
         """Place each profile in arrival order and return where each went."""

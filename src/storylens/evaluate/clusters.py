@@ -58,9 +58,16 @@ def arrival_order(articles: Sequence[Article]) -> list[int]:
     return sorted(range(len(articles)), key=lambda i: (articles[i].published or _LAST, i))
 
 
+LEVELS = ("story", "thread")
+
+
 def eval_clusters(path: str | Path, progress: Progress | None = None,
-                  on_total: Callable[[int], None] | None = None) -> dict:
-    """Cluster a labelled file in a temporary store; B-cubed against its gold stories."""
+                  on_total: Callable[[int], None] | None = None, level: str = "story") -> dict:
+    """Cluster a labelled file in a temporary store; B-cubed against its gold labels, taken
+    as stories (``level="story"``) or as threads (``"thread"``: the engine's threads are
+    scored)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     from storylens.engine import StoryEngine
     from storylens.store import SQLiteStore
 
@@ -75,8 +82,11 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
             engine = StoryEngine(store)
             report = engine.ingest_articles((articles[i] for i in order), progress)
             story_of = store.article_stories()
+            thread_of = store.story_threads()
         finally:
             store.close()
-    predicted = [story_of[a.id] for a in articles]
-    return {"articles": len(articles), **bcubed(predicted, gold), "stories_predicted": len(set(predicted)),
-            "stories_gold": len(set(gold)), "articles_per_second": round(report.per_second, 1)}
+    predicted = [story_of[a.id] if level == "story" else thread_of[story_of[a.id]] for a in articles]
+    return {"articles": len(articles), "level": level, **bcubed(predicted, gold),
+            "predicted": len(set(predicted)), "gold": len(set(gold)),
+            "stories_predicted": len({story_of[a.id] for a in articles}), "stories_gold": len(set(gold)),
+            "articles_per_second": round(report.per_second, 1)}

@@ -58,9 +58,56 @@ class Story:
     first_published: datetime | None
     last_published: datetime | None
     updated_at: str
+    thread_id: str | None = None  # the thread (developing story) this event is a step of
 
     def to_dict(self) -> dict[str, Any]:
         return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A thread: the stories (events) that form one developing story."""
+
+    id: str
+    title: str
+    stories: int
+    articles: int
+    languages: tuple[str, ...]
+    outlets: tuple[str, ...]
+    first_published: datetime | None
+    last_published: datetime | None
+    updated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class ThreadStory:
+    """One step of a thread: a story, its first report, and what linked it in."""
+
+    story: Story
+    lead: StoryMember  # the story's first report (the earliest article that is not a copy)
+    lead_text: str  # the start of that report's text
+    linked_story: str | None  # the story whose evidence took this one into the thread (None: it opened it)
+    link_score: float | None  # the thread rule's probability for that link
+
+
+@dataclass(frozen=True)
+class ThreadDetail:
+    thread: Thread
+    steps: tuple[ThreadStory, ...]  # in time order
+    merged_from: tuple[str, ...]  # ids of threads merged into this one
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of the thread list and how many threads match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    threads: list[Thread]
 
 
 @dataclass(frozen=True)
@@ -199,6 +246,23 @@ class Store(ABC):
         a member article has it (outlet case-insensitively); ``since``/``until``: the story's
         publication span overlaps the range; ``q``: the words occur (case-insensitively) in
         the story's title or a member's title."""
+
+    @abstractmethod
+    def story_threads(self) -> dict[str, str]:
+        """Story id -> thread id, for every live story."""
+
+    @abstractmethod
+    def thread_seq(self) -> int:
+        """The highest thread number handed out so far (0 for an empty store)."""
+
+    @abstractmethod
+    def threads(self, *, language: str | None = None, since: datetime | None = None, q: str | None = None,
+                limit: int = 50, offset: int = 0) -> ThreadPage:
+        """Live threads, most recently updated first, filtered (as ``find_stories``) and paged."""
+
+    @abstractmethod
+    def thread(self, thread_id: str) -> ThreadDetail:
+        """One thread with its stories in time order; a merged-away id leads to its survivor."""
 
     @abstractmethod
     def stored_article(self, article_id: str) -> dict[str, Any]:

@@ -86,6 +86,33 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0004_profile_terms", """
         ALTER TABLE profiles ADD COLUMN terms TEXT NOT NULL DEFAULT ''
     """),
+    # Threads: each story of a store made before them is a thread of its own, numbered as it is.
+    ("0005_threads", """
+        CREATE TABLE threads (
+            id TEXT PRIMARY KEY,
+            seq INTEGER UNIQUE NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            merged_into TEXT REFERENCES threads(id)
+        );
+        ALTER TABLE stories ADD COLUMN thread_id TEXT REFERENCES threads(id);
+        ALTER TABLE stories ADD COLUMN linked_story TEXT;
+        ALTER TABLE stories ADD COLUMN link_score REAL;
+        INSERT INTO threads (id, seq, title, created_at, updated_at)
+            SELECT 't' || substr(id, 2), seq, title, created_at, updated_at FROM stories;
+        UPDATE stories SET thread_id = 't' || substr(id, 2);
+        UPDATE threads SET merged_into = (SELECT 't' || substr(s.merged_into, 2) FROM stories s
+                                          WHERE s.thread_id = threads.id AND s.merged_into IS NOT NULL);
+        CREATE INDEX stories_thread ON stories(thread_id);
+        CREATE TABLE thread_merges (
+            from_id TEXT NOT NULL REFERENCES threads(id),
+            into_id TEXT NOT NULL REFERENCES threads(id),
+            story_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            merged_at TEXT NOT NULL
+        )
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

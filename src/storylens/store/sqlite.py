@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from storylens.errors import Conflict, NotAStore, StoreError, StoreNotFound, StoreReadOnly
-from storylens.records import Fingerprint, StoryId, StoryProfile
+from storylens.records import Fingerprint, StoryId, StoryProfile, ThreadId
 from storylens.article import AnalyzedArticle, Article
-from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember, StoryPage
+from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember, StoryPage, ThreadDetail,
+                                  ThreadPage)
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store.schema import migrate, now
@@ -201,9 +202,14 @@ class SQLiteStore(Store):
         with self._transaction():
             for item in batch:
                 a, p, s = item.article, item.profile, item.assignment
+                if s.thread_opened:
+                    conn.execute("INSERT INTO threads (id, seq, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                                 (s.thread_id, ThreadId.parse(s.thread_id).seq, a.title, stamp, stamp))
                 if s.opened:
-                    conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                                 (s.story_id, StoryId.parse(s.story_id).seq, a.title, stamp, stamp))
+                    conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at, thread_id, linked_story,"
+                                 " link_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (s.story_id, StoryId.parse(s.story_id).seq, a.title, stamp, stamp, s.thread_id,
+                                  s.linked_story, s.link_score))
                 for gone in s.merged:
                     conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (s.story_id, gone))
                     conn.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (s.story_id, stamp, gone))
@@ -226,6 +232,12 @@ class SQLiteStore(Store):
                         _SEP.join(sorted(p.terms))))
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
+                for gone in s.threads_merged:
+                    conn.execute("UPDATE stories SET thread_id = ? WHERE thread_id = ?", (s.thread_id, gone))
+                    conn.execute("UPDATE threads SET merged_into = ?, updated_at = ? WHERE id = ?", (s.thread_id, stamp, gone))
+                    conn.execute("INSERT INTO thread_merges VALUES (?, ?, ?, ?, ?)", (gone, s.thread_id, story_id, a.id, stamp))
+                if s.thread_id is not None:
+                    conn.execute("UPDATE threads SET updated_at = ? WHERE id = ?", (stamp, s.thread_id))
 
     # -- reading --------------------------------------------------------------------
     @guarded
@@ -247,7 +259,7 @@ class SQLiteStore(Store):
     _STORY_SQL = """
         SELECT s.id, s.title, COUNT(a.rowid), SUM(a.duplicate_of IS NULL), SUM(a.duplicate_of IS NOT NULL),
                json_group_array(DISTINCT a.language), json_group_array(DISTINCT a.outlet), MIN(a.published),
-               MAX(a.published), s.updated_at
+               MAX(a.published), s.updated_at, s.thread_id
         FROM stories s JOIN articles a ON a.story_id = s.id
         WHERE s.merged_into IS NULL {where}
         GROUP BY s.id {having}
@@ -259,7 +271,7 @@ class SQLiteStore(Store):
         return Story(id=row[0], title=row[1], articles=row[2], reports=row[3], copies=row[4],
                      languages=tuple(sorted(v for v in json.loads(row[5]) if v)),
                      outlets=tuple(sorted(v for v in json.loads(row[6]) if v)),
-                     first_published=_date(row[7]), last_published=_date(row[8]), updated_at=row[9])
+                     first_published=_date(row[7]), last_published=_date(row[8]), updated_at=row[9], thread_id=row[10])
 
     @guarded
     def stories(self, language: str | None = None, since: datetime | None = None,
@@ -370,6 +382,26 @@ class SQLiteStore(Store):
         from storylens.store import queries
 
         return queries.analysed_ids(self, article_ids)
+
+    def story_threads(self) -> dict[str, str]:
+        from storylens.store import thread_queries
+
+        return thread_queries.story_threads(self)
+
+    def thread_seq(self) -> int:
+        from storylens.store import thread_queries
+
+        return thread_queries.thread_seq(self)
+
+    def threads(self, **filters) -> ThreadPage:
+        from storylens.store import thread_queries
+
+        return thread_queries.find_threads(self, **filters)
+
+    def thread(self, thread_id: str) -> ThreadDetail:
+        from storylens.store import thread_queries
+
+        return thread_queries.thread(self, thread_id)
 
     def state_path(self, name: str) -> Path | None:
         return self.path.with_name(f"{self.path.name}.{name}")
