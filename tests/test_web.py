@@ -6,6 +6,7 @@ reason when Playwright or Chromium is missing.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -116,3 +117,42 @@ def test_docs_page_works_offline(site, page, tmp_path):
     assert page.locator(".opblock").count() >= 7
     shot(page, tmp_path / "docs.png")
     assert page.outside() == []
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _follow_ups() -> list[dict]:
+    path = Path(__file__).resolve().parent.parent / "demo" / "follow-ups.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_thread_timeline_at_desktop_and_phone_widths(site, browser, tmp_path):
+    answer = httpx.post(site + "/articles", json=_follow_ups(), timeout=120)
+    assert answer.status_code == 200, answer.text
+    listed = httpx.get(site + "/threads", timeout=60).json()
+    fire = next(t for t in listed["threads"] if any("harbor-fire-en-cpa" in s["articles"] for s in t["stories"]))
+    assert len(fire["stories"]) == 2
+    detail = httpx.get(site + f"/threads/{fire['id']}", timeout=60).json()
+    assert detail["stories"][1]["linked_to"] == detail["stories"][0]["id"]
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        page.goto(site + "/threads")
+        page.locator(f'a.title[href="/threads/{fire["id"]}"]').click()
+        page.wait_for_selector("#timeline")
+        steps = page.locator("#timeline li.step")
+        assert steps.count() == 2
+        assert "Opened the thread" in steps.nth(0).inner_text()
+        assert "Linked to" in steps.nth(1).inner_text() and "Fiona Marchetti" in steps.nth(1).inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        shot(page, tmp_path / f"thread-{name}.png")
+        steps.nth(1).locator("h2 a").click()  # the second step's story page links back to its thread
+        page.wait_for_selector(".thread-nav")
+        nav = page.locator(".thread-nav")
+        assert f"Thread {fire['id']} (step 2 of 2)" in nav.inner_text()
+        assert nav.locator("a.step-before").get_attribute("href") == f"/stories/{detail['stories'][0]['id']}"
+        assert [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "about:"))] == []
+        context.close()

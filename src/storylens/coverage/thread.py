@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import regex
+
 from storylens.analyze.entities import entities_match, extract_entities
 from storylens.analyze.sentences import split_paragraphs, split_sentences
 from storylens.article import Entity
@@ -63,9 +65,15 @@ def shared_names(a: tuple[Entity, ...], b: tuple[Entity, ...], outlets: frozense
                  and any(entities_match(e, o) for o in b))[:MAX_SHARED]
 
 
+# A wire dateline opening the first sentence: "NORTHBRIDGE, March 27 (CPA) - ", "PARIS (AFP) — ".
+_DATELINE = regex.compile(r"^\p{Lu}[\p{Lu}\p{M} .'’-]{1,40}(?:,[^-–—()\n]{1,30})?(?:\s*\([^()\n]{1,40}\))?\s*[-–—]+\s+(?=\p{Lu})")
+
+
 def first_sentence(text: str, title: str, language: str) -> str:
+    """What a step reports, in one line: its first report's first content sentence, without
+    the wire's dateline."""
     sentences = split_sentences(split_paragraphs(text, title), language)
-    line = sentences[0].text if sentences else title
+    line = _DATELINE.sub("", sentences[0].text) if sentences else title
     return line if len(line) <= SUMMARY_CHARS else line[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 

@@ -126,6 +126,30 @@ def get_coverage(request: Request, story_id: str, language: str | None = None) -
     return JSONResponse(service(request).coverage(story_id, language=language))
 
 
+@router.get("/threads", tags=["threads"])
+async def get_threads(request: Request, language: str | None = None,
+                      since: str | None = Query(None, description="ISO 8601 date: threads with an article on or after it"),
+                      q: str | None = Query(None, description="words in the thread's or an article's title"),
+                      limit: int = 50, offset: int = 0):
+    """Threads (developing stories: events linked over days and weeks), most recently updated
+    first: `{total, limit, offset, threads}`; each thread with its stories in time order."""
+    svc = service(request)
+    found = await run_in_threadpool(lambda: svc.threads(language=language, since=since, q=q, limit=limit, offset=offset))
+    if pages.wants_html(request):
+        return await run_in_threadpool(pages.threads_page, request, found)
+    return JSONResponse(found)
+
+
+@router.get("/threads/{thread_id}", tags=["threads"])
+async def get_thread(request: Request, thread_id: str):
+    """One thread as a timeline: its stories in time order, what happened at each, and why each
+    was linked (the story it was linked to, the rule's probability, the names they share)."""
+    if pages.wants_html(request):
+        return await run_in_threadpool(pages.thread_page, request, thread_id)
+    report = await run_in_threadpool(service(request).thread, thread_id)
+    return JSONResponse(report.to_dict())
+
+
 @router.post("/compare", tags=["compare"], openapi_extra=_COMPARE_BODY)
 async def post_compare(request: Request):
     """Do two articles report the same story? `Comparison.to_dict()` (docs/compare.md)."""

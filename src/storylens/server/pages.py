@@ -1,13 +1,15 @@
 """The web page: server-rendered HTML (Jinja2, autoescaped), local assets only.
 
 ``/`` lists the stories (search and language filter by GET parameters), ``/stories/{id}``
-shows a story with its coverage report (``storylens.coverage.html.render_html``), and
-``/compare`` takes two pasted articles and shows the verdict and its evidence.
+shows a story with its coverage report (``storylens.coverage.html.render_html``) and links
+to its thread and the steps before and after it, ``/threads/{id}`` shows a thread as a
+timeline, and ``/compare`` takes two pasted articles and shows the verdict and its evidence.
 """
 
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from storylens.errors import InputError, StoreNotFound, StorylensError, TooSmall
 from storylens.server.service import MAX_OFFSET
@@ -53,7 +56,12 @@ def wants_html(request: Request) -> bool:
 
 
 def _span(story) -> str:
-    first, last = story.first_published, story.last_published
+    return _span_of(story.first_published, story.last_published)
+
+
+def _span_of(first: datetime | str | None, last: datetime | str | None) -> str:
+    """A publication span as the pages show it (ISO strings of JSON read as dates)."""
+    first, last = (datetime.fromisoformat(v) if isinstance(v, str) else v for v in (first, last))
     if not first:
         return "undated"
     a, b = first.date().isoformat(), last.date().isoformat() if last else ""
@@ -114,19 +122,57 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         except ImportError:
             render_html = None
         if render_html is not None:
-            return HTMLResponse(_with_nav(render_html(report), detail.story.id))
+            return HTMLResponse(_with_nav(render_html(report), detail.story.id, service.neighbours(detail.story)))
     return render("story.html", title=detail.story.title, story=_story_row(detail.story), members=members,
-                  note=None if report else "A coverage report needs two articles or more; this story has one.")
+                  note=None if report else "A coverage report needs two articles or more; this story has one.",
+                  thread_nav=Markup(_thread_nav(service.neighbours(detail.story))))
 
 
-def _with_nav(page: str, story_id: str) -> str:
-    """The coverage page with a navigation bar (static markup; the id is escaped)."""
+def _thread_nav(thread: dict[str, Any] | None) -> str:
+    """Links to a story's thread and to the steps before and after it (escaped markup)."""
+    if not thread:
+        return ""
+    e = html.escape
+    parts = [f'<a class="thread-link" href="/threads/{e(thread["id"])}">Thread {e(thread["id"])}'
+             + (f' (step {thread["step"]} of {thread["steps"]})' if thread["step"] else "") + "</a>"]
+    if thread["before"]:
+        parts.append(f'<a class="step-before" href="/stories/{e(thread["before"]["id"])}">&larr; before: '
+                     f'{e(thread["before"]["title"])}</a>')
+    if thread["after"]:
+        parts.append(f'<a class="step-after" href="/stories/{e(thread["after"]["id"])}">after: '
+                     f'{e(thread["after"]["title"])} &rarr;</a>')
+    return " &middot; ".join(parts)
+
+
+def _with_nav(page: str, story_id: str, thread: dict[str, Any] | None = None) -> str:
+    """The coverage page with a navigation bar (static markup; ids and titles are escaped)."""
+    steps = _thread_nav(thread)
     nav = ('<nav style="max-width:60rem;margin:0 auto;padding:.6rem 1.25rem 0;font:15px system-ui,sans-serif">'
-           '<a href="/">&larr; All stories</a> &middot; <a href="/compare">Compare two articles</a> &middot; '
+           '<a href="/">&larr; All stories</a> &middot; <a href="/threads">Threads</a> &middot; '
+           '<a href="/compare">Compare two articles</a> &middot; '
            f'<a href="/stories/{html.escape(story_id)}?format=json">JSON</a> &middot; '
-           f'<a href="/stories/{html.escape(story_id)}/coverage">coverage JSON</a></nav>')
+           f'<a href="/stories/{html.escape(story_id)}/coverage">coverage JSON</a>'
+           + (f'<br><span class="thread-nav">{steps}</span>' if steps else "") + '</nav>')
     head, marker, rest = page.partition("<body>")
     return head + marker + "\n" + nav + rest if marker else page
+
+
+def threads_page(request: Request, found: dict[str, Any]) -> HTMLResponse:
+    rows = [{"id": t["id"], "title": t["title"], "stories": len(t["stories"]), "articles": t["articles"],
+             "languages": t["languages"], "span": _span_of(t["first_published"], t["last_published"])}
+            for t in found["threads"]]
+    return render("threads.html", title="Threads", threads=rows, total=found["total"])
+
+
+def thread_page(request: Request, thread_id: str) -> HTMLResponse:
+    """A thread as a timeline: its stories in time order, what happened, why each was linked."""
+    try:
+        report = request.app.state.service.thread(thread_id)
+    except StoreNotFound as exc:
+        return render("error.html", 404, title="Not found", message=str(exc))
+    steps = [{**step.to_dict(), "span": _span(step.step.story)} for step in report.steps]
+    return render("thread.html", title=report.thread.title, thread=report.thread, steps=steps,
+                  merged_from=report.merged_from)
 
 
 @router.get("/compare")

@@ -288,6 +288,41 @@ class StoryService:
         return self.reader().find_stories(language=language, outlet=outlet, since=parse_day(since, "since"),
                                     until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
 
+    def threads(self, *, language: str | None = None, since: str | None = None, q: str | None = None,
+                limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        """The thread list page, each thread with its stories (``ThreadReport`` without the names)."""
+        check_query(language, None, q, limit, offset)
+        self.check_writes()
+        from storylens.coverage.thread import thread_report
+
+        store = self.reader()
+        with store.snapshot():
+            page = store.threads(language=language, since=parse_day(since, "since"), q=q, limit=limit, offset=offset)
+            found = [thread_report(store, t.id, explain=False).to_dict() for t in page.threads]
+        return {"total": page.total, "limit": page.limit, "offset": page.offset, "threads": found}
+
+    def thread(self, thread_id: str):
+        """One thread as a timeline (``coverage.thread.ThreadReport``), with why each step was linked."""
+        self.check_writes()
+        from storylens.coverage.thread import thread_report
+
+        store = self.reader()
+        with store.snapshot():
+            return thread_report(store, thread_id)
+
+    def neighbours(self, story: Any) -> dict[str, Any] | None:
+        """The thread of ``story`` (a ``Story``) and the steps before and after it, for the story page."""
+        if not story.thread_id:
+            return None
+        store = self.reader()
+        with store.snapshot():
+            steps = [s.story for s in store.thread(story.thread_id).steps]
+        ids = [s.id for s in steps]
+        at = ids.index(story.id) if story.id in ids else None
+        pick = (lambda i: {"id": steps[i].id, "title": steps[i].title} if at is not None and 0 <= i < len(steps) else None)
+        return {"id": story.thread_id, "steps": len(steps), "step": at + 1 if at is not None else None,
+                "before": pick(at - 1) if at is not None else None, "after": pick(at + 1) if at is not None else None}
+
     def _forget_stories(self, story_ids: set[str]) -> None:
         with self._cache_lock:
             self._writes += 1
