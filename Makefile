@@ -22,13 +22,17 @@ demo: $(STAMP)
 	@echo "== Across languages: English and German reports of one transfer"
 	$(BIN)/storylens compare demo/articles.jsonl#mansour-transfer-en-pitchside demo/articles.jsonl#mansour-transfer-de-sportecho
 	@echo "== A hard case compare still gets wrong: inflation figures, then the rate decision two weeks later"
-	@echo "   (one outlet, the same actors; two events: compare calls them one story, the engine below keeps them apart)"
+	@echo "   (one outlet, the same actors; two events: compare calls them one story, the engine below keeps them apart, as two steps of one thread)"
 	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
 	@echo "== The story engine: ingest the whole corpus into a fresh store, list its stories"
 	@rm -f demo.db demo.db-wal demo.db-shm demo.db.hnsw demo.db.hnsw.json
 	$(BIN)/storylens ingest demo/articles.jsonl --db demo.db
 	$(BIN)/storylens stories --db demo.db
+	@echo "== Two weeks later: the port chief resigns after the fire. A new story, and the fire's thread"
+	$(BIN)/storylens ingest demo/follow-ups.jsonl --db demo.db
+	$(BIN)/storylens threads --db demo.db
+	$(BIN)/storylens thread $$($(BIN)/storylens stories --db demo.db --json | $(BIN)/python -c "import json,sys; print(next(s['thread_id'] for s in json.load(sys.stdin) if 'Marchetti' in s['title']))") --db demo.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
