@@ -320,6 +320,28 @@ def test_any_damage_is_one_store_error_never_a_traceback(tmp_path_factory):
     check()
 
 
+def test_a_damaged_analysis_or_profile_row_is_a_store_error(tmp_path):
+    """Bytes damaged inside a row (SQLite reads the page, storylens cannot decode the row):
+    a StoreDamaged naming the file and the article, not a JSON or NumPy traceback."""
+    from storylens.engine import story_analyses
+    from storylens.errors import StoreDamaged
+
+    db = _demo_store(tmp_path / "base")
+    with SQLiteStore(db) as store:
+        story = next(s for s in store.stories() if s.articles > 1)
+        story_analyses(store, story.id)
+        ids = [a.article.id for a in store.story_articles(story.id)]
+        store.conn.execute("UPDATE analyses SET data = substr(data, 1, 40) || '\x01' || substr(data, 42)"
+                           " WHERE article_rowid = (SELECT rowid FROM articles WHERE id = ?)", (ids[0],))
+        store.conn.execute("UPDATE profiles SET fingerprint = X'00ff' WHERE article_rowid = 1")
+        store.conn.commit()
+    with SQLiteStore(db, readonly=True) as store:
+        with pytest.raises(StoreDamaged, match=rf"{db}: the stored analysis of article '{ids[0]}' cannot be read"):
+            store.analyses(ids)
+        with pytest.raises(StoreDamaged, match=r"the story profile of article .* cannot be read .*sqlite3 FILE \.recover"):
+            list(store.profiles())
+
+
 def test_a_conflicting_write_keeps_the_servers_engine(tmp_path):
     """An id stored with other content is refused (409) before anything of its batch is
     placed, so the server's engine is kept (no replay of the whole store on the next

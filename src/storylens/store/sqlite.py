@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.errors import Conflict, NotAStore, StoreError, StoreNotFound, StoreReadOnly
+from storylens.errors import Conflict, NotAStore, StoreDamaged, StoreError, StoreNotFound, StoreReadOnly
 from storylens.records import Fingerprint, StoryId, StoryProfile, ThreadId
 from storylens.article import AnalyzedArticle, Article
 from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember, StoryPage, ThreadDetail,
@@ -246,11 +246,21 @@ class SQLiteStore(Store):
             "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
             " p.terms, a.outlet FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
         for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms, outlet in rows:
-            yield StoryProfile(
-                article_id=aid, language=language, published=_date(published),
-                vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
-                numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms),
-                outlet=outlet.lower() if outlet else None), story_id
+            try:
+                profile = StoryProfile(
+                    article_id=aid, language=language, published=_date(published),
+                    vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
+                    numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms),
+                    outlet=outlet.lower() if outlet else None)
+            except (ValueError, TypeError, AttributeError) as exc:
+                raise self._damaged(f"the story profile of article {aid!r}", exc) from None
+            yield profile, story_id
+
+    def _damaged(self, what: str, exc: Exception) -> StoreDamaged:
+        """A row SQLite reads but storylens cannot decode: the file was damaged in place."""
+        problem = " ".join(str(exc).split())[:120]
+        return StoreDamaged(f"{self.path}: {what} cannot be read ({type(exc).__name__}: {problem}); the store file is "
+                            "damaged: restore it from a backup, or recover it with `sqlite3 FILE .recover`")
 
     @guarded
     def story_seq(self) -> int:
@@ -333,7 +343,10 @@ class SQLiteStore(Store):
             for r in rows:
                 article = Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=_date(r[5]),
                                   language=r[6], authors=tuple(json.loads(r[7])), source=r[8])
-                out[r[0]] = decode_analysis(article, r[9], r[10])
+                try:
+                    out[r[0]] = decode_analysis(article, r[9], r[10])
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # JSON errors are ValueErrors
+                    raise self._damaged(f"the stored analysis of article {r[0]!r}", exc) from None
         return out
 
     @guarded
