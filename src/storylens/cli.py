@@ -27,6 +27,11 @@ def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``3 stories``, ``1 story``."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def _show_version(value: bool) -> None:
     if value:
         from storylens import __version__
@@ -191,9 +196,11 @@ def ingest(
     if as_json:
         _print_json({**report.to_dict(), "store": counts})
     else:
-        out.print(f"{report.read} read, {report.added} added ({report.copies} copies), {report.skipped} already stored; "
-                  f"{report.stories_opened} new stories, {report.merges} merges; {report.per_second:.0f} articles/s. "
-                  f"Store: {counts['articles']} articles in {counts['stories']} stories.")
+        out.print(f"{report.read} read, {report.added} added ({_n(report.copies, 'copy', 'copies')}), "
+                  f"{report.skipped} already stored; {_n(report.stories_opened, 'new story', 'new stories')}, "
+                  f"{_n(report.merges, 'merge')}; {_n(report.threads_opened, 'new thread')}; "
+                  f"{report.per_second:.0f} articles/s. Store: {_n(counts['articles'], 'article')} in "
+                  f"{_n(counts['stories'], 'story', 'stories')}.")
         if report.errors:
             err.print(f"{len(report.errors)} not read:", markup=False)
         for error in report.errors:
