@@ -72,6 +72,8 @@ def test_post_demo_corpus_places_every_article(server, loaded):
     original = next(a for a in loaded["articles"] if a["id"] == copy["duplicate_of"])
     assert copy["story_id"] == original["story_id"]
     assert loaded["stories_opened"] == len({a["story_id"] for a in loaded["articles"]})
+    assert copy["thread_id"] == original["thread_id"] and all(a["thread_id"].startswith("t") for a in loaded["articles"])
+    assert loaded["threads_opened"] == len({a["thread_id"] for a in loaded["articles"]}) < loaded["stories_opened"]
 
 
 def test_post_again_adds_nothing(server, loaded):

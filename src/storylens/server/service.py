@@ -250,12 +250,15 @@ class StoryService:
                     results.append(self._skipped(article))
                     continue
                 dup = a.duplicate
+                thread = a.thread_id or self._writer.story(a.story_id).story.thread_id  # an exact copy: its story's
                 results.append({"id": article.id, "status": "added", "story_id": a.story_id, "opened": a.opened,
+                                "thread_id": thread, "thread_opened": a.thread_opened,
                                 "duplicate_of": dup.of if dup else None, "duplicate_kind": dup.kind if dup else None,
                                 "overlap": round(dup.overlap, 3) if dup else None,
                                 "merged": list(a.merged)})
         return {"added": report.added, "skipped": report.skipped, "copies": report.copies,
-                "stories_opened": report.stories_opened, "merges": report.merges, "articles": results}
+                "stories_opened": report.stories_opened, "merges": report.merges,
+                "threads_opened": report.threads_opened, "thread_merges": report.thread_merges, "articles": results}
 
     def _skipped(self, article: Article) -> dict[str, Any]:
         """The result of an article the store already has: under its id, or under another
