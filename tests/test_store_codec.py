@@ -9,7 +9,7 @@ from conftest import DEMO
 from storylens.engine import StoryEngine, story_analyses
 from storylens.store import SQLiteStore
 from storylens.store.codec import decode_analysis, encode_analysis
-from storylens.store.sqlite import ANALYSIS_VERSION
+from storylens.store.rows import ANALYSIS_VERSION
 
 
 def test_quote_confidence_is_kept_in_the_store(tmp_path):

@@ -13,12 +13,15 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storylens.errors import StoreNotFound
 from storylens.store.base import StoryPage
 from storylens.store.connect import guarded
-from storylens.store.sqlite import ANALYSIS_VERSION, SQLiteStore, _date, story_query
+from storylens.store.rows import ANALYSIS_VERSION, read_date, story_query, story_row
+
+if TYPE_CHECKING:
+    from storylens.store.sqlite import SQLiteStore
 
 
 def _casefold(value: Any) -> str:
@@ -57,7 +60,7 @@ def find_stories(store: SQLiteStore, *, language: str | None = None, outlet: str
     with snapshot(store):
         total = store.conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
         rows = store.conn.execute(sql + " LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
-    return StoryPage(total=total, limit=limit, offset=offset, stories=[SQLiteStore._story(r) for r in rows])
+    return StoryPage(total=total, limit=limit, offset=offset, stories=[story_row(r) for r in rows])
 
 
 @guarded
@@ -69,7 +72,7 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
         (article_id,)).fetchone()
     if row is None:
         raise StoreNotFound(f"no article {article_id!r} in {store.path}")
-    published = _date(row[5])
+    published = read_date(row[5])
     return {"id": row[0], "url": row[1], "outlet": row[2], "title": row[3], "text": row[4],
             "published": published.isoformat() if published else None, "language": row[6],
             "authors": json.loads(row[7]), "detected_language": row[8], "story_id": row[9],

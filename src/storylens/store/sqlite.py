@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,59 +22,11 @@ from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDe
                                   ThreadPage)
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
+from storylens.store import queries, thread_queries
+from storylens.store.rows import ANALYSIS_VERSION, SEP, STORY_SQL, read_date, split_set, story_query, story_row, utc_text
 from storylens.store.schema import migrate, now
 
 DEFAULT_PATH = "storylens.db"
-ANALYSIS_VERSION = 3  # bump when analysis changes what it produces: stored analyses are then redone
-# (2: quote confidences kept; speakers found with the article language's verbs of saying)
-_SEP = "\x1f"
-
-
-def _date(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _utc(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC, so that dates from any offset sort and compare as text."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
-
-
-def _split(value: str) -> frozenset[str]:
-    """A stored set of keys, numbers or stems; interned, as they recur across articles."""
-    return frozenset(map(sys.intern, value.split(_SEP))) if value else frozenset()
-
-
-def story_query(*, language: str | None = None, outlet: str | None = None, since: datetime | None = None,
-                until: datetime | None = None, q: str | None = None) -> tuple[str, list]:
-    """The live-story query (most recently updated first) with its filters, and its parameters.
-
-    ``language``/``outlet``: a member article has it; ``since``/``until``: the story's
-    publication span overlaps the range; ``q``: each word occurs in the story's or a
-    member's title. ``outlet`` and ``q`` compare with the SQL function ``casefold``
-    (registered by ``store.queries.prepare``).
-    """
-    where, having, params, having_params = [], [], [], []
-    if language:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
-        params.append(language.lower())
-    if outlet:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
-        params.append(outlet.casefold())
-    for word in (q or "").split():
-        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
-                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
-        params += [word.casefold()] * 2
-    if since:
-        having.append("MAX(a.published) >= ?")
-        having_params.append(_utc(since))
-    if until:
-        having.append("MIN(a.published) <= ?")
-        having_params.append(_utc(until))
-    sql = SQLiteStore._STORY_SQL.format(where="".join(f" AND {w}" for w in where),
-                                        having="HAVING " + " AND ".join(having) if having else "")
-    return sql, [*params, *having_params]
 
 
 class SQLiteStore(Store):
@@ -93,8 +44,6 @@ class SQLiteStore(Store):
             else:
                 self.conn = open_writer(self.path)
                 migrate(self.conn)
-            from storylens.store import queries
-
             queries.prepare(self.conn)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
@@ -221,15 +170,15 @@ class SQLiteStore(Store):
                     " authors, source, language, story_id, duplicate_of, duplicate_kind, overlap, story_score, ingested_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.id, a.content_hash, a.url, a.title, a.text, a.outlet,
-                     _utc(a.published), a.language, json.dumps(list(a.authors)),
+                     utc_text(a.published), a.language, json.dumps(list(a.authors)),
                      a.source, p.language if p else (a.language or "und"), story_id,
                      dup.of if dup else None, dup.kind if dup else None, dup.overlap if dup else None, s.score, stamp))
                 if p is not None:
                     conn.execute("INSERT INTO profiles (article_rowid, vector, keys, numbers, fingerprint, shingles, terms)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?)", (
-                        cur.lastrowid, p.vector.astype(np.float16).tobytes(), _SEP.join(sorted(p.keys)),
-                        _SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size,
-                        _SEP.join(sorted(p.terms))))
+                        cur.lastrowid, p.vector.astype(np.float16).tobytes(), SEP.join(sorted(p.keys)),
+                        SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size,
+                        SEP.join(sorted(p.terms))))
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
                 for gone in s.threads_merged:
@@ -248,9 +197,9 @@ class SQLiteStore(Store):
         for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms, outlet in rows:
             try:
                 profile = StoryProfile(
-                    article_id=aid, language=language, published=_date(published),
-                    vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=_split(keys),
-                    numbers=_split(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=_split(terms),
+                    article_id=aid, language=language, published=read_date(published),
+                    vector=np.frombuffer(vector, dtype=np.float16).astype(np.float32), keys=split_set(keys),
+                    numbers=split_set(numbers), fingerprint=Fingerprint.from_bytes(fp, shingles), terms=split_set(terms),
                     outlet=outlet.lower() if outlet else None)
             except (ValueError, TypeError, AttributeError) as exc:
                 raise self._damaged(f"the story profile of article {aid!r}", exc) from None
@@ -266,23 +215,6 @@ class SQLiteStore(Store):
     def story_seq(self) -> int:
         return self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM stories").fetchone()[0]
 
-    _STORY_SQL = """
-        SELECT s.id, s.title, COUNT(a.rowid), SUM(a.duplicate_of IS NULL), SUM(a.duplicate_of IS NOT NULL),
-               json_group_array(DISTINCT a.language), json_group_array(DISTINCT a.outlet), MIN(a.published),
-               MAX(a.published), s.updated_at, s.thread_id
-        FROM stories s JOIN articles a ON a.story_id = s.id
-        WHERE s.merged_into IS NULL {where}
-        GROUP BY s.id {having}
-        ORDER BY s.updated_at DESC, s.seq DESC
-    """
-
-    @staticmethod
-    def _story(row: tuple) -> Story:
-        return Story(id=row[0], title=row[1], articles=row[2], reports=row[3], copies=row[4],
-                     languages=tuple(sorted(v for v in json.loads(row[5]) if v)),
-                     outlets=tuple(sorted(v for v in json.loads(row[6]) if v)),
-                     first_published=_date(row[7]), last_published=_date(row[8]), updated_at=row[9], thread_id=row[10])
-
     @guarded
     def stories(self, language: str | None = None, since: datetime | None = None,
                 limit: int | None = None, offset: int = 0) -> list[Story]:
@@ -290,15 +222,15 @@ class SQLiteStore(Store):
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return [self._story(row) for row in self.conn.execute(sql, params)]
+        return [story_row(row) for row in self.conn.execute(sql, params)]
 
     @guarded
     def story(self, story_id: str) -> StoryDetail:
         story_id = self._live_story(story_id)
-        sql = self._STORY_SQL.format(where="AND s.id = ?", having="")
-        story = self._story(self.conn.execute(sql, (story_id,)).fetchone())
+        sql = STORY_SQL.format(where="AND s.id = ?", having="")
+        story = story_row(self.conn.execute(sql, (story_id,)).fetchone())
         members = tuple(
-            StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=_date(r[5]),
+            StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=read_date(r[5]),
                         duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
             for r in self.conn.execute(
                 "SELECT id, title, outlet, url, language, published, duplicate_of, duplicate_kind, overlap, story_score"
@@ -326,7 +258,7 @@ class SQLiteStore(Store):
             " duplicate_of, duplicate_kind, overlap FROM articles WHERE story_id = ?"
             " ORDER BY published IS NULL, published, rowid", (story_id,))
         return [StoredArticle(
-            article=Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=_date(r[5]),
+            article=Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=read_date(r[5]),
                             language=r[6], authors=tuple(json.loads(r[7])), source=r[8]),
             story_id=story_id, language=r[9], duplicate_of=r[10], duplicate_kind=r[11], overlap=r[12]) for r in rows]
 
@@ -341,7 +273,7 @@ class SQLiteStore(Store):
                 f" n.data, n.vectors FROM analyses n JOIN articles a ON a.rowid = n.article_rowid"
                 f" WHERE n.version = ? AND a.id IN ({marks})", (ANALYSIS_VERSION, *chunk))
             for r in rows:
-                article = Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=_date(r[5]),
+                article = Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=read_date(r[5]),
                                   language=r[6], authors=tuple(json.loads(r[7])), source=r[8])
                 try:
                     out[r[0]] = decode_analysis(article, r[9], r[10])
@@ -372,48 +304,30 @@ class SQLiteStore(Store):
 
     # -- the queries the CLI and the server need (their SQL: ``queries.py``) -----------
     def snapshot(self):
-        from storylens.store import queries
-
         return queries.snapshot(self)
 
     def find_stories(self, **filters) -> StoryPage:
-        from storylens.store import queries
-
         return queries.find_stories(self, **filters)
 
     def stored_article(self, article_id: str) -> dict:
-        from storylens.store import queries
-
         return queries.stored_article(self, article_id)
 
     def languages(self) -> list[tuple[str, int]]:
-        from storylens.store import queries
-
         return queries.languages(self)
 
     def analysed_ids(self, article_ids: Sequence[str]) -> set[str]:
-        from storylens.store import queries
-
         return queries.analysed_ids(self, article_ids)
 
     def story_threads(self) -> dict[str, str]:
-        from storylens.store import thread_queries
-
         return thread_queries.story_threads(self)
 
     def thread_seq(self) -> int:
-        from storylens.store import thread_queries
-
         return thread_queries.thread_seq(self)
 
     def threads(self, **filters) -> ThreadPage:
-        from storylens.store import thread_queries
-
         return thread_queries.find_threads(self, **filters)
 
     def thread(self, thread_id: str) -> ThreadDetail:
-        from storylens.store import thread_queries
-
         return thread_queries.thread(self, thread_id)
 
     def state_path(self, name: str) -> Path | None:

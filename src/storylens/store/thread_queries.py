@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from storylens.errors import StoreNotFound
 from storylens.store.base import StoryMember, Thread, ThreadDetail, ThreadPage, ThreadStory
 from storylens.store.connect import guarded
 from storylens.store.queries import snapshot
-from storylens.store.sqlite import SQLiteStore, _date, _utc
+from storylens.store.rows import STORY_SQL, read_date, story_row, utc_text
+
+if TYPE_CHECKING:
+    from storylens.store.sqlite import SQLiteStore
 
 LEAD_CHARS = 300  # characters of a step's first report shown as what happened
 
@@ -32,7 +36,7 @@ def _thread(row: tuple) -> Thread:
     return Thread(id=row[0], title=row[1], stories=row[2], articles=row[3],
                   languages=tuple(sorted(v for v in json.loads(row[4]) if v)),
                   outlets=tuple(sorted(v for v in json.loads(row[5]) if v)),
-                  first_published=_date(row[6]), last_published=_date(row[7]), updated_at=row[8])
+                  first_published=read_date(row[6]), last_published=read_date(row[7]), updated_at=row[8])
 
 
 def _query(language: str | None, since: datetime | None, q: str | None) -> tuple[str, list]:
@@ -47,7 +51,7 @@ def _query(language: str | None, since: datetime | None, q: str | None) -> tuple
         params += [word.casefold()] * 2
     if since:
         having.append("MAX(a.published) >= ?")
-        having_params.append(_utc(since))
+        having_params.append(utc_text(since))
     sql = _THREAD_SQL.format(where="".join(f" AND {w}" for w in where),
                              having="HAVING " + " AND ".join(having) if having else "")
     return sql, [*params, *having_params]
@@ -85,8 +89,8 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
         row = store.conn.execute(_THREAD_SQL.format(where="AND t.id = ?", having=""), (thread_id,)).fetchone()
         if row is None:
             raise StoreNotFound(f"thread {thread_id!r} in {store.path} has no story left")
-        sql = SQLiteStore._STORY_SQL.format(where="AND s.thread_id = ?", having="")
-        stories = [SQLiteStore._story(r) for r in store.conn.execute(sql, (thread_id,))]
+        sql = STORY_SQL.format(where="AND s.thread_id = ?", having="")
+        stories = [story_row(r) for r in store.conn.execute(sql, (thread_id,))]
         links = dict((r[0], (r[1], r[2])) for r in store.conn.execute(
             "SELECT id, linked_story, link_score FROM stories WHERE thread_id = ?", (thread_id,)))
         steps = []
@@ -97,7 +101,7 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
                 " story_score, substr(text, 1, ?) FROM articles WHERE story_id = ?"
                 " ORDER BY duplicate_of IS NOT NULL, published IS NULL, published, rowid LIMIT 1",
                 (LEAD_CHARS, story.id)).fetchone()
-            lead = StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=_date(r[5]),
+            lead = StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=read_date(r[5]),
                                duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
             linked, score = links.get(story.id, (None, None))
             steps.append(ThreadStory(story=story, lead=lead, lead_text=r[10], linked_story=linked, link_score=score))

@@ -1,0 +1,84 @@
+"""How the SQLite store's rows are written and read back: dates, key sets, the story row.
+
+Shared by ``sqlite.py`` (the store) and the query modules (``queries.py``,
+``thread_queries.py``), which import this module and never the store's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+
+from storylens.store.base import Story
+
+ANALYSIS_VERSION = 3  # bump when analysis changes what it produces: stored analyses are then redone
+# (2: quote confidences kept; speakers found with the article language's verbs of saying; 3: entity types and names)
+SEP = "\x1f"  # between the members of a stored set
+
+
+def read_date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC, so that dates from any offset sort and compare as text."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+
+
+def split_set(value: str) -> frozenset[str]:
+    """A stored set of keys, numbers or stems; interned, as they recur across articles."""
+    return frozenset(map(sys.intern, value.split(SEP))) if value else frozenset()
+
+
+STORY_SQL = """
+    SELECT s.id, s.title, COUNT(a.rowid), SUM(a.duplicate_of IS NULL), SUM(a.duplicate_of IS NOT NULL),
+           json_group_array(DISTINCT a.language), json_group_array(DISTINCT a.outlet), MIN(a.published),
+           MAX(a.published), s.updated_at, s.thread_id
+    FROM stories s JOIN articles a ON a.story_id = s.id
+    WHERE s.merged_into IS NULL {where}
+    GROUP BY s.id {having}
+    ORDER BY s.updated_at DESC, s.seq DESC
+"""
+
+
+def story_row(row: tuple) -> Story:
+    """A ``Story`` from a row of ``STORY_SQL``."""
+    return Story(id=row[0], title=row[1], articles=row[2], reports=row[3], copies=row[4],
+                 languages=tuple(sorted(v for v in json.loads(row[5]) if v)),
+                 outlets=tuple(sorted(v for v in json.loads(row[6]) if v)),
+                 first_published=read_date(row[7]), last_published=read_date(row[8]), updated_at=row[9],
+                 thread_id=row[10])
+
+
+def story_query(*, language: str | None = None, outlet: str | None = None, since: datetime | None = None,
+                until: datetime | None = None, q: str | None = None) -> tuple[str, list]:
+    """The live-story query (most recently updated first) with its filters, and its parameters.
+
+    ``language``/``outlet``: a member article has it; ``since``/``until``: the story's
+    publication span overlaps the range; ``q``: each word occurs in the story's or a
+    member's title. ``outlet`` and ``q`` compare with the SQL function ``casefold``
+    (registered by ``store.queries.prepare``).
+    """
+    where, having, params, having_params = [], [], [], []
+    if language:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        params.append(language.lower())
+    if outlet:
+        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
+        params.append(outlet.casefold())
+    for word in (q or "").split():
+        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
+                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
+        params += [word.casefold()] * 2
+    if since:
+        having.append("MAX(a.published) >= ?")
+        having_params.append(utc_text(since))
+    if until:
+        having.append("MIN(a.published) <= ?")
+        having_params.append(utc_text(until))
+    sql = STORY_SQL.format(where="".join(f" AND {w}" for w in where),
+                           having="HAVING " + " AND ".join(having) if having else "")
+    return sql, [*params, *having_params]
