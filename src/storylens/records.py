@@ -56,7 +56,7 @@ class StoryProfile:
 class Duplicate:
     """The earlier article a new one copies, and how much of it."""
 
-    of: str  # the earlier article (its id; the clusterer's index key inside ``DuplicateIndex``)
+    of: str  # the earlier article's id
     kind: str  # exact | near | partial
     overlap: float  # estimated Jaccard of the two shingle sets
     containment: float  # estimated share of the smaller article's shingles found in the other

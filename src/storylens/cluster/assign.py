@@ -102,7 +102,8 @@ class StoryClusterer:
         self.merged_into_: dict[int, int] = {}
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
-        self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))
+        self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))  # keyed by article id
+        self.position_of_: dict[str, int] = {}  # article id -> position
         self.linker_ = ThreadLinker(self.thread_rule)
         self.seq_ = last_seq
 
@@ -139,7 +140,8 @@ class StoryClusterer:
                     posting.append(position)
                 else:
                     posting.clear()
-        self.duplicates_.add(str(position), profile.fingerprint)
+        self.position_of_.setdefault(profile.article_id, position)
+        self.duplicates_.add(profile.article_id, profile.fingerprint)
 
     def restore(self, profiles: Sequence[tuple[StoryProfile, str]], last_seq: int,
                 index_path: Path | None = None, story_threads: Mapping[str, str] | None = None,
@@ -225,12 +227,12 @@ class StoryClusterer:
                          languages=frozenset(self.languages_[seq]))
 
     def _copy(self, profile: StoryProfile) -> Duplicate | None:
-        """The earlier article ``profile`` copies (its index key), if any: exact, near, a
-        partial copy of most of it, or a lesser partial copy that the story evidence confirms."""
+        """The earlier article ``profile`` copies, if any: exact, near, a partial copy of most
+        of it, or a lesser partial copy that the story evidence confirms."""
         duplicate = self.duplicates_.find(profile.fingerprint)
         if duplicate is None or duplicate.kind != "partial" or duplicate.containment >= PARTIAL:
             return duplicate
-        seq = self._live(self.story_of_[int(duplicate.of)])
+        seq = self._live(self.story_of_[self.position_of_[duplicate.of]])
         candidates, background = self._candidates(profile)
         candidates.setdefault(seq, self._candidate(seq))
         evidence = story_evidence(profile, candidates, background, self.terms_)[seq]
@@ -246,12 +248,9 @@ class StoryClusterer:
     def _place(self, profile: StoryProfile) -> StoryAssignment:
         duplicate = self._copy(profile)
         if duplicate is not None:
-            original = int(duplicate.of)
-            seq = self._live(self.story_of_[original])
+            seq = self._live(self.story_of_[self.position_of_[duplicate.of]])
             self._remember(profile, seq)
-            named = Duplicate(of=self.profiles_[original].article_id, kind=duplicate.kind,
-                              overlap=duplicate.overlap, containment=duplicate.containment)
-            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=named)
+            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=duplicate)
             return self._threaded(placed, self.linker_.link(seq, opened=False))
         rule = self.rule or JoinRule()
         candidates, background = self._candidates(profile)
