@@ -146,3 +146,56 @@ def test_real_quotes_speakers_at_least_ninety_percent():
     outcomes, n = quote_speakers.score_real(SHARED)
     assert outcomes["right"] / n >= 0.9, f"{quote_speakers.tally(outcomes)} of {n} real quotes"
     assert outcomes["wrong"] == 0, f"a real quote given to the wrong person: {quote_speakers.tally(outcomes)}"
+
+
+def test_a_frame_inside_the_marks_names_the_speaker():
+    found = quotes(
+        "Les pompiers sont restés sur place toute la nuit à Vercelle.\n\n"
+        "« Nous étions dans la cuisine quand l'alarme a sonné, explique Odile Marchand. Tout le monde est "
+        "sorti en moins de deux minutes. »", "fr")
+    assert speaker_of(found, "Nous étions dans la cuisine") == "Odile Marchand"
+
+
+def test_a_quote_after_reported_speech_is_the_reporters_speaker():
+    found = quotes(
+        "Es gebe keinen Zweifel am Wert der neuen Regel, sagte Innenminister Jonas Brettschneider. "
+        "„Aber jede Freiheit hat natürlich auch ihre Grenzen, und die ziehen wir jetzt.“", "de")
+    assert speaker_of(found, "Aber jede Freiheit") == "Jonas Brettschneider"
+    found = quotes(
+        "La directora del hospital, Amalia Torres Vidal, indicó que las visitas seguirán suspendidas. "
+        "\"Siempre es importante seguir todas las instrucciones de las autoridades sanitarias.\"", "es")
+    assert speaker_of(found, "Siempre es importante") == "Amalia Torres Vidal"
+
+
+def test_places_things_and_glued_sentences_are_no_speakers():
+    found = quotes(
+        "Le danseur Moussa Kane a dansé seul devant la Tour Eiffel.\n\n"
+        "\"Je voulais mettre mon corps dans un espace aussi vaste que la prison\", a-t-il dit.", "fr")
+    assert speaker_of(found, "Je voulais mettre") == "Moussa Kane"  # not the tower, the nearer "il"
+    found = quotes(
+        "\"Geduld ist eine Form der Liebe, und heute bitte ich um Entschuldigung\", sagte der Bischof beim "
+        "traditionellen Angelusgebet auf dem Domplatz.", "de")
+    assert speaker_of(found, "Geduld ist") != "Angelusgebet"
+    found = quotes(
+        "\"Die Hotels konnten wegen der Pandemie nicht öffnen, und Tausende Saisonkräfte stehen ohne Einkommen da\", "
+        "unterstreicht Verbandspräsident Manfred Pirchner.Deshalb verhandelt der Verband in Rom.", "de")
+    assert speaker_of(found, "Die Hotels konnten") == "Manfred Pirchner"
+
+
+def test_role_words_before_a_full_name_are_dropped_and_french_imperfect_frames_read():
+    found = quotes(
+        "Die Partei kritisierte den Plan scharf. NEOS Wien Wirtschaftssprecher Markus Obernig sagte: "
+        "\"Politische Entscheidungen gehören zuerst in den Gemeinderat und nicht in eine Pressekonferenz!\"", "de")
+    assert speaker_of(found, "Politische Entscheidungen") == "Markus Obernig"
+    found = quotes(
+        "Les électeurs étaient peu nombreux à Beauvais dans la matinée.\n\n"
+        "« Au moins c'est fait, et puis on ne passe pas derrière tout le monde », confiait Marianne Lemaire, "
+        "en glissant son bulletin dans l'urne.", "fr")
+    assert speaker_of(found, "Au moins c'est fait") == "Marianne Lemaire"
+
+
+def test_a_noun_of_the_reported_clause_is_no_speaker():
+    found = quotes(
+        "Es gebe keinen Zweifel am Wert der neuen Regel, sagte er am Montag. "
+        "„Aber jede Freiheit hat natürlich auch ihre Grenzen, und die ziehen wir jetzt.“", "de")
+    assert speaker_of(found, "Aber jede Freiheit") != "Regel"

@@ -46,6 +46,7 @@ _FR_INVERSION = regex.compile(
 _STOP = regex.compile(r"[.!?]+[\"”»’“]?\s+(?=[\p{Lu}\"“„«»‹(])")
 _ABBREVIATIONS = frozenset("mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr sra no mt ft vs u.s m mme sig capt cpl"
                            " maj adm supt insp det".split())
+_GLUED_STOP = regex.compile(r"(?<=\p{Ll}{2})\.(?=\p{Lu}\p{Ll})")
 _PARENTHESES = regex.compile(r"\s*\([^()]{0,40}\)")
 _PRO_DROP_LANGUAGES = ("es", "it", "pt")  # subjects are dropped: "“...”, dijo"
 _PREPOSITIONS = frozenset("to a à al ai alla zu gegenüber ao aos en in im at on from for with by".split())
@@ -54,6 +55,11 @@ _ADVERBS = frozenset("""also later then again himself herself too however noneth
     ainda""".split())
 _ARTICLE_PRONOUNS = frozenset("il elle".split())
 _OF = frozenset("of de del des du di della dei von vom der da do dos das".split())
+# Prepositions that open a phrase of their own after a speaker's description: "sagte der Papst
+# beim Angelusgebet" (the name after "beim" is no apposition of "der Papst").
+_PHRASE_PREPOSITIONS = _PREPOSITIONS | frozenset("""beim bei am vom auf nach aus mit über unter vor seit während durch
+    für gegen ohne um au aux chez sur dans pour par avec devant après avant pendant depuis lors con desde sobre ante
+    tras durante nel nella nei nelle negli dal dalla dai dopo durante presso per tra fra""".split())
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,7 @@ def subject_at_start(right: str, offset: int, known: set[str], after_verb: bool 
                      language: str | None = None) -> Subject | None:
     """The speaker phrase at the start of ``right``: "Anne Gonzales, a spokeswoman",
     "la gobernadora, Ilse Marquand", "son gérant, Franck Delbos", "der Minister"."""
+    right = _GLUED_STOP.sub(". ", right)  # "Manfred Pinzger.Deshalb ist ...": a sentence glued to the name
     words = right.split()
     if not words:
         return None
@@ -293,7 +300,8 @@ def subject_at_start(right: str, offset: int, known: set[str], after_verb: bool 
                 previous = phrase[index - 1]
                 if comma_only and (not previous.endswith(",") or index > 9):
                     continue
-                if not comma_only and index > 4:
+                if not comma_only and (index > 4 or any(w.lower().strip(",") in _PHRASE_PREPOSITIONS
+                                                        for w in phrase[1:index])):
                     continue
                 bare = previous.rstrip(",").lower()
                 if not comma_only and (not previous[:1].islower() or bare in _PREPOSITIONS or bare in _OF
@@ -320,6 +328,8 @@ def strip_roles(run: list[str], known: set[str]) -> list[str]:
     """A name without the role words before it: "Governor Ilse Marquand" -> "Ilse Marquand",
     "Einsatzleiter Daniel Okafor" -> "Daniel Okafor" (a known full form is kept)."""
     run = list(run)
+    cut = max((i + 1 for i, w in enumerate(run[:-2]) if w.lower().strip(".").endswith(sv.ROLE_ENDINGS)), default=0)
+    run = run[cut:]  # "NEOS Wien Wirtschaftssprecher Markus Ornig" -> "Markus Ornig"
     while len(run) > 1:
         first = run[0].lower().strip(".")
         if first.endswith(sv.ROLE_ENDINGS) or ("-" in first and first.split("-")[-1].endswith(sv.ROLE_ENDINGS)) or (

@@ -39,6 +39,14 @@ def _oblique(before: str) -> bool:
     return words[-1] in _PREPOSITIONS or words[-1] in _OF or last in ("d'", "l'") or words[-1] in ("au", "aux", "à")
 
 
+def _place_like(name: str) -> bool:
+    """A name that is a place, building or thing by its words ("Tour Eiffel", "Plaza de Mayo",
+    "Angelusgebet"), whatever its type: never a speaker."""
+    words = name.split()
+    first = words[0].lower() if words else ""
+    return first in sv.PLACE_HEADS or (len(words) == 1 and first.endswith(sv.THING_ENDINGS))
+
+
 class Cast:
     """Persons of an article and their mentions, in reading order."""
 
@@ -48,7 +56,7 @@ class Cast:
         self.mentions: list[tuple[tuple[int, int], int, int]] = []  # ((paragraph, offset), sentence, person)
         self.oblique: set[tuple[int, int]] = set()  # mentions after a preposition: rarely a pronoun's antecedent
         for entity in entities:
-            if entity.type == "PLACE":
+            if entity.type == "PLACE" or _place_like(entity.name):
                 self.places.update(entity.variants)
                 continue
             if entity.type not in ("PERSON", "NAME", "ORG"):
@@ -109,6 +117,8 @@ class Cast:
         name = " ".join(words).strip(" ,.;:")
         if not name or name in self.places or name.lower() in NOT_NAMES or name.lower() in sv.NOT_SPEAKERS:
             return None
+        if _place_like(name):
+            return None  # "Tour Eiffel", "Angelusgebet": a place or a thing
         person = self.find(name)
         if person is None:
             person = Person(name, {name})  # the subject of a verb of saying: a person

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import regex
 
-from storylens.analyze.attribution import MIN_CONFIDENCE, Person, parse_after, parse_before, sentence_starts
+from storylens.analyze.attribution import (MIN_CONFIDENCE, Person, find_verbs, parse_after, parse_before, sentence_starts,
+                                          subject_before_verb)
 from storylens.analyze.cast import Cast
 from storylens.analyze.lang_data import SOURCE_CUES
 from storylens.article import Entity, Paragraph, Quote, Sentence
@@ -146,6 +147,10 @@ def extract_quotes(
                 source = quoted_as.group("src")
             else:
                 speaker, confidence = _attribute(cast, par, after, a_at, before, b_at, language)
+            if speaker is None:  # « ..., explique Béatrice Dauphinais. ... »: the frame inside the marks
+                speaker, confidence = _incise(cast, par, span, language)
+            if speaker is None and previous is None and not before.strip() and not after.strip(" .,;:"):
+                speaker, confidence = _reported_before(cast, par, mtext, starts[par], span, language)
             if speaker is None and k == 0 and span.start == 0 and open_speaker is not None:
                 speaker, confidence = open_speaker[0], open_speaker[1] * 0.95  # continues the last paragraph's
             elif speaker is None and previous is not None and previous[1] is not None:
@@ -183,6 +188,51 @@ def _frames(masked: str, starts: list[int], spans: list[Span], k: int) -> tuple[
     if k + 1 < len(spans):
         end = min(end, spans[k + 1].start)
     return before, masked[span.end:end], b_at, span.end
+
+
+_INCISE = regex.compile(r",\s+")
+_THAT = regex.compile(r"^[\s,]*(?:que|qu['’]|dass|daß|che|that)\b", regex.IGNORECASE)
+INCISE_WORDS = 8  # words of a frame inside the marks (", explique Béatrice Dauphinais.")
+
+
+def _incise(cast: Cast, par: int, span: Span, language: str | None) -> tuple[str | None, float]:
+    """The speaker named by a frame inside the quotation marks, right after a comma: French
+    and Spanish quotes often hold their incise (« ..., explique X. ... », «..., dijo X»)."""
+    for comma in _INCISE.finditer(span.text):
+        rest = span.text[comma.start():]
+        stop = regex.search(r"[.!?;:]\s|[.!?;:]$", rest)
+        frame = rest[: stop.start() + 1] if stop else rest
+        verbs = find_verbs(frame, language)
+        if len(frame.split()) > INCISE_WORDS or not verbs or frame[: verbs[0][0]].strip(" ,"):
+            continue  # the verb of saying must follow the comma
+        speaker, confidence = _attribute(cast, par, frame, span.start + comma.start(), "", span.start, language)
+        if speaker is not None:
+            return speaker, confidence * 0.9
+    return None, 0.0
+
+
+def _reported_before(cast: Cast, par: int, masked: str, starts: list[int], span: Span,
+                     language: str | None) -> tuple[str | None, float]:
+    """A quotation that opens its sentence with no frame, after a sentence of reported speech
+    that names who speaks ("Es gebe keinen Zweifel, sagte Herrmann. „Aber ...“"): that person."""
+    at = bisect.bisect_right(starts, span.start) - 1
+    if at < 1 or starts[at] != span.start and masked[starts[at]:span.start].strip():
+        return None, 0.0
+    sentence = masked[starts[at - 1]:starts[at]]
+    verbs = find_verbs(sentence, language)
+    if not verbs or regex.search(r"[\"“”„«»‹›]", sentence):
+        return None, 0.0  # none, or the sentence holds a quote of its own
+    start, end, _ = verbs[-1]
+    comma = sentence.rfind(",", 0, start)
+    if _THAT.match(sentence[end:]) or comma < 0 or sentence[comma + 1:start].strip():
+        # the speaker before the verb: "Herrmann sagte, dass ...", "La directora, Amalia Torres, indicó que"
+        subject = subject_before_verb(sentence[:start], starts[at - 1], cast.known, language)
+    else:  # the speaker after it: "Es gebe keinen Zweifel, sagte Herrmann."
+        subject = parse_after(sentence[comma:], starts[at - 1] + comma, cast.known, language)
+    if subject is None or subject.kind != "name":
+        return None, 0.0
+    person = cast.add_name(subject.text)
+    return (person.name, 0.7 * subject.weight) if person is not None else (None, 0.0)
 
 
 def _attribute(cast: Cast, par: int, after: str, a_at: int, before: str, b_at: int,

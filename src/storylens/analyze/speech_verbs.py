@@ -38,7 +38,8 @@ SAY_VERBS: dict[str, str] = {
         martèle  répond écrit confie avertit  raconte résume commente poursuit
         déclarait disait expliquait racontait a réagi réagit a confirmé a annoncé a prévenu a rappelé
         a conclu a résumé a commenté a regretté regrette a tranché tranche a plaidé plaide a poursuivi
-        a jugé a dénoncé dénonce a fait valoir""",
+        a jugé a dénoncé dénonce a fait valoir confiait ajoutait affirmait précisait assurait soulignait
+        lançait estimait indiquait répondait commentait poursuivait résumait insistait avouait""",
     "it": """ha detto ha dichiarato ha affermato ha aggiunto ha spiegato ha sottolineato ha scritto
         ha ricordato ha commentato ha precisato ha assicurato ha ammesso ha risposto ha concluso
         ha osservato ha annunciato ha raccontato dice dichiara afferma aggiunge spiega sottolinea
@@ -161,6 +162,16 @@ INDEFINITE = frozenset("a an one ein eine einer einem un una uno une um uma".spl
 NOT_SPEAKERS = frozenset("""has have had is was were be been it this that there here they we you
     i me us them who which what when where why how all some many several one two three
     also then now but and or so if as at in on of for with by from""".split())
+
+
+# The first word of a name that is a place, a building or a street, never a speaker ("Tour
+# Eiffel", "Place de la Concorde", "Plaza de Mayo", "Piazza San Pietro", "Palais Bourbon").
+PLACE_HEADS = frozenset("""tour place rue avenue boulevard quai gare pont musée palais église cathédrale hôtel parc
+    lac mont île château porte stade théâtre plaza calle avenida museo palacio puerta estadio parque teatro iglesia
+    catedral puente piazza via viale corso palazzo stadio ponte porta chiesa duomo monte lago teatro
+    platz straße strasse kirche dom schloss brücke bahnhof""".split())
+# German compounds that end in these are things, not people ("Angelusgebet", "Petersplatz").
+THING_ENDINGS = ("gebet", "platz", "straße", "strasse", "kirche", "gebäude", "messe", "haus", "amt", "gericht")
 
 
 def tables_for(language: str | None) -> tuple[str, ...]:

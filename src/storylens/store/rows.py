@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 
 from storylens.store.base import Story
 
-ANALYSIS_VERSION = 3  # bump when analysis changes what it produces: stored analyses are then redone
-# (2: quote confidences kept; speakers found with the article language's verbs of saying; 3: entity types and names)
+ANALYSIS_VERSION = 4  # bump when analysis changes what it produces: stored analyses are then redone
+# (2: quote confidences kept; speakers found with the article language's verbs of saying; 3: entity types and
+# names; 4: speakers named inside the marks or by the sentence of reported speech before, places never speakers)
 SEP = "\x1f"  # between the members of a stored set
 
 
