@@ -148,6 +148,8 @@ def test_cli_threads_json_thread_and_stories_json(threaded_db):
     assert {s["thread_id"] for s in stories} == {t["id"] for t in listed}
     text = run_cli("thread", fire["id"], "--db", str(threaded_db)).stdout
     assert "opened the thread" in text and "linked to" in text and "Fiona Marchetti" in text
+    by_story = json.loads(run_cli("thread", fire["stories"][1]["id"], "--db", str(threaded_db), "--json").stdout)
+    assert by_story["id"] == fire["id"]  # a story id shows that story's thread
     missing = run_cli("thread", "t999999", "--db", str(threaded_db))
     assert missing.returncode != 0 and "no thread 't999999'" in missing.stderr + missing.stdout
 

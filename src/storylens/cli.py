@@ -343,7 +343,8 @@ def threads(
 
 @app.command()
 def thread(
-    thread_id: str = typer.Argument(..., metavar="THREAD_ID", help="A thread id from `storylens threads`."),
+    thread_id: str = typer.Argument(..., metavar="THREAD_ID", help="A thread id from `storylens threads` "
+                                                                  "(or a story id: that story's thread)."),
     db: str = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:

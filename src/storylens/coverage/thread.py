@@ -20,6 +20,7 @@ from storylens.article import Entity
 from storylens.store.base import Store, Thread, ThreadStory, _jsonable
 
 MAX_SHARED = 8  # names listed per link
+MAX_EXPLAINED = 50  # links whose shared names are found (the latest): each reads two first reports through NER
 SUMMARY_CHARS = 240
 
 
@@ -78,9 +79,12 @@ def first_sentence(text: str, title: str, language: str) -> str:
 
 
 def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadReport:
-    """The timeline of a thread; ``explain``: with the names each link shares (reads the
-    first report of every step)."""
+    """The timeline of a thread (``thread_id``, or a story id: that story's thread);
+    ``explain``: with the names each of the latest ``MAX_EXPLAINED`` links shares."""
+    if thread_id.startswith("s"):
+        thread_id = store.story(thread_id).story.thread_id or thread_id
     detail = store.thread(thread_id)
+    explained = {s.story.id for s in detail.steps[-MAX_EXPLAINED:]} if explain else set()
     texts: dict[str, tuple[str, str, str]] = {}
     names: dict[str, tuple[Entity, ...]] = {}
     members: dict[str, tuple[str, ...]] = {}
@@ -97,7 +101,7 @@ def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadR
         linked = step.linked_story
         if linked is not None and linked not in live:  # merged since into another story of the thread
             linked = store.story(linked).story.id
-        if explain and linked is not None:
+        if step.story.id in explained and linked is not None:
             for sid in (step.story.id, linked):
                 if sid not in names and sid in texts:
                     names[sid] = _names(*texts[sid])
