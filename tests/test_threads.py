@@ -72,6 +72,18 @@ def test_threads_match_the_demo_threads(threaded_db):
     assert len(by_thread) == len(set(THREADS.get(g, g) for g in gold.values()))  # none split
 
 
+def test_thread_list_filters(threaded_db):
+    with SQLiteStore(threaded_db, readonly=True) as store:
+        everything = store.threads()
+        french = store.threads(language="fr")
+        found = store.threads(q="marchetti resigns")  # words of a later step's title find its thread
+        paged = store.threads(limit=2, offset=1)
+    assert everything.total == 5 and 0 < french.total < everything.total
+    assert all("fr" in t.languages for t in french.threads)
+    assert [t.title for t in found.threads] == ["Fire at Northbridge port injures three, halts shipping"]
+    assert [t.id for t in paged.threads] == [t.id for t in everything.threads[1:3]] and paged.total == 5
+
+
 def test_threads_are_the_same_one_by_one_and_in_one_batch(threaded_db, tmp_path):
     articles = [*read_articles(DEMO), *read_articles(FOLLOW_UPS)]
     db = tmp_path / "one-by-one.db"

@@ -54,25 +54,30 @@ def story_row(row: tuple) -> Story:
                  thread_id=row[10])
 
 
-def story_query(*, language: str | None = None, outlet: str | None = None, since: datetime | None = None,
-                until: datetime | None = None, q: str | None = None) -> tuple[str, list]:
-    """The live-story query (most recently updated first) with its filters, and its parameters.
+# The ids whose member articles ``m`` meet a condition (``{cond}``), for stories and threads.
+STORY_MEMBERS = "SELECT m.story_id FROM articles m WHERE {cond}"
+THREAD_MEMBERS = "SELECT s2.thread_id FROM stories s2 JOIN articles m ON m.story_id = s2.id WHERE {cond}"
 
-    ``language``/``outlet``: a member article has it; ``since``/``until``: the story's
-    publication span overlaps the range; ``q``: each word occurs in the story's or a
-    member's title. ``outlet`` and ``q`` compare with the SQL function ``casefold``
-    (registered by ``store.queries.prepare``).
+
+def filtered(template: str, alias: str, members: str, *, language: str | None = None, outlet: str | None = None,
+             since: datetime | None = None, until: datetime | None = None, q: str | None = None) -> tuple[str, list]:
+    """``template`` (a query over ``alias``, a story ``s`` or thread ``t``, joined to its
+    articles ``a``, with ``{where}`` and ``{having}`` to fill) with its filters, and its parameters.
+
+    ``language``/``outlet``: a member article has it; ``since``/``until``: the publication
+    span overlaps the range; ``q``: each word occurs in the title or a member's title.
+    ``outlet`` and ``q`` compare with the SQL function ``casefold`` (``store.queries.prepare``).
     """
     where, having, params, having_params = [], [], [], []
     if language:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        where.append(f"{alias}.id IN ({members.format(cond='m.language = ?')})")
         params.append(language.lower())
     if outlet:
-        where.append("s.id IN (SELECT story_id FROM articles WHERE casefold(outlet) = ?)")
+        where.append(f"{alias}.id IN ({members.format(cond='casefold(m.outlet) = ?')})")
         params.append(outlet.casefold())
     for word in (q or "").split():
-        where.append("(instr(casefold(s.title), ?) > 0 OR s.id IN "
-                     "(SELECT story_id FROM articles WHERE instr(casefold(title), ?) > 0))")
+        where.append(f"(instr(casefold({alias}.title), ?) > 0 OR {alias}.id IN "
+                     f"({members.format(cond='instr(casefold(m.title), ?) > 0')}))")
         params += [word.casefold()] * 2
     if since:
         having.append("MAX(a.published) >= ?")
@@ -80,6 +85,25 @@ def story_query(*, language: str | None = None, outlet: str | None = None, since
     if until:
         having.append("MIN(a.published) <= ?")
         having_params.append(utc_text(until))
-    sql = STORY_SQL.format(where="".join(f" AND {w}" for w in where),
-                           having="HAVING " + " AND ".join(having) if having else "")
+    sql = template.format(where="".join(f" AND {w}" for w in where),
+                          having="HAVING " + " AND ".join(having) if having else "")
     return sql, [*params, *having_params]
+
+
+def story_query(**filters) -> tuple[str, list]:
+    """The live-story query (most recently updated first) with ``filtered``'s filters."""
+    return filtered(STORY_SQL, "s", STORY_MEMBERS, **filters)
+
+
+def follow_merges(conn, table: str, ident: str) -> str | None:
+    """The id that ``ident`` of ``table`` (``stories`` or ``threads``) leads to through
+    ``merged_into``: itself when never merged; None when there is no such row."""
+    seen = set()
+    while True:
+        row = conn.execute(f"SELECT merged_into FROM {table} WHERE id = ?", (ident,)).fetchone()
+        if row is None:
+            return None
+        if row[0] is None or ident in seen:
+            return ident
+        seen.add(ident)
+        ident = row[0]

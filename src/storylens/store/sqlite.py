@@ -23,7 +23,8 @@ from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDe
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store import queries, thread_queries
-from storylens.store.rows import ANALYSIS_VERSION, SEP, STORY_SQL, read_date, split_set, story_query, story_row, utc_text
+from storylens.store.rows import (ANALYSIS_VERSION, SEP, STORY_SQL, follow_merges, read_date, split_set, story_query,
+                                  story_row, utc_text)
 from storylens.store.schema import migrate, now
 
 DEFAULT_PATH = "storylens.db"
@@ -240,15 +241,10 @@ class SQLiteStore(Store):
 
     @guarded
     def _live_story(self, story_id: str) -> str:
-        seen = set()
-        while True:
-            row = self.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
-            if row is None:
-                raise StoreNotFound(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
-            if row[0] is None or story_id in seen:
-                return story_id
-            seen.add(story_id)
-            story_id = row[0]
+        live = follow_merges(self.conn, "stories", story_id)
+        if live is None:
+            raise StoreNotFound(f"no story {story_id!r} in {self.path}; list them with `storylens stories`")
+        return live
 
     @guarded
     def story_articles(self, story_id: str) -> list[StoredArticle]:

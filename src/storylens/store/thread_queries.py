@@ -14,7 +14,7 @@ from storylens.errors import StoreNotFound
 from storylens.store.base import StoryMember, Thread, ThreadDetail, ThreadPage, ThreadStory
 from storylens.store.connect import guarded
 from storylens.store.queries import snapshot
-from storylens.store.rows import STORY_SQL, read_date, story_row, utc_text
+from storylens.store.rows import STORY_SQL, THREAD_MEMBERS, filtered, follow_merges, read_date, story_row
 
 if TYPE_CHECKING:
     from storylens.store.sqlite import SQLiteStore
@@ -39,29 +39,11 @@ def _thread(row: tuple) -> Thread:
                   first_published=read_date(row[6]), last_published=read_date(row[7]), updated_at=row[8])
 
 
-def _query(language: str | None, since: datetime | None, q: str | None) -> tuple[str, list]:
-    where, params, having, having_params = [], [], [], []
-    if language:
-        where.append("t.id IN (SELECT s2.thread_id FROM stories s2 JOIN articles a2 ON a2.story_id = s2.id"
-                     " WHERE a2.language = ?)")
-        params.append(language.lower())
-    for word in (q or "").split():
-        where.append("(instr(casefold(t.title), ?) > 0 OR t.id IN (SELECT s2.thread_id FROM stories s2"
-                     " JOIN articles a2 ON a2.story_id = s2.id WHERE instr(casefold(a2.title), ?) > 0))")
-        params += [word.casefold()] * 2
-    if since:
-        having.append("MAX(a.published) >= ?")
-        having_params.append(utc_text(since))
-    sql = _THREAD_SQL.format(where="".join(f" AND {w}" for w in where),
-                             having="HAVING " + " AND ".join(having) if having else "")
-    return sql, [*params, *having_params]
-
-
 @guarded
 def find_threads(store: SQLiteStore, *, language: str | None = None, since: datetime | None = None,
                  q: str | None = None, limit: int = 50, offset: int = 0) -> ThreadPage:
     """Live threads, most recently updated first, filtered and paged."""
-    sql, args = _query(language, since, q)
+    sql, args = filtered(_THREAD_SQL, "t", THREAD_MEMBERS, language=language, since=since, q=q)
     with snapshot(store):
         total = store.conn.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
         rows = store.conn.execute(sql + " LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
@@ -70,15 +52,11 @@ def find_threads(store: SQLiteStore, *, language: str | None = None, since: date
 
 @guarded
 def live_thread(store: SQLiteStore, thread_id: str) -> str:
-    seen = set()
-    while True:
-        row = store.conn.execute("SELECT merged_into FROM threads WHERE id = ?", (thread_id,)).fetchone()
-        if row is None:
-            raise StoreNotFound(f"no thread {thread_id!r} in {store.path}; list them with `storylens threads`")
-        if row[0] is None or thread_id in seen:
-            return thread_id
-        seen.add(thread_id)
-        thread_id = row[0]
+    """The thread ``thread_id`` is now (itself, or the one it was merged into)."""
+    live = follow_merges(store.conn, "threads", thread_id)
+    if live is None:
+        raise StoreNotFound(f"no thread {thread_id!r} in {store.path}; list them with `storylens threads`")
+    return live
 
 
 @guarded
