@@ -123,22 +123,31 @@ def _span(first, last) -> str:
     return f"{_day(first)}…{last.date().isoformat()[5:]}"
 
 
+def _listing(console: Console, kind: str, counts: tuple[str, ...], rows: list[tuple], footer: str) -> None:
+    """A table of stories or threads: id, title, the ``counts`` columns, languages, time span.
+    ``rows``: (id, title, *counts, languages, first published, last published)."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column(kind, no_wrap=True, min_width=7)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 44 - 9 * len(counts)))
+    for name in counts:
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("languages", no_wrap=True)
+    table.add_column("published", no_wrap=True, min_width=10)
+    for ident, title, *rest in rows:
+        *numbers, languages, first, last = rest
+        table.add_row(ident, Text(title), *numbers, " ".join(languages), _span(first, last))
+    console.print(table)
+    console.print(footer)
+
+
 def render_stories(stories: list, console: Console) -> None:
     """A table of stories: id, title, reports (and copies), languages, time span."""
     if not stories:
         console.print("no stories (ingest articles with `storylens ingest PATH`)")
         return
-    table = Table(box=None, pad_edge=False)
-    table.add_column("story", no_wrap=True, min_width=7)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 54))
-    table.add_column("reports", justify="right", no_wrap=True)
-    table.add_column("languages", no_wrap=True)
-    table.add_column("published", no_wrap=True, min_width=10)
-    for s in stories:
-        size = f"{s.reports}" + (f" +{s.copies} cop{'y' if s.copies == 1 else 'ies'}" if s.copies else "")
-        table.add_row(s.id, Text(s.title), size, " ".join(s.languages), _span(s.first_published, s.last_published))
-    console.print(table)
-    console.print(f"{len(stories)} stories; `storylens story ID` shows one")
+    rows = [(s.id, s.title, f"{s.reports}" + (f" +{s.copies} cop{'y' if s.copies == 1 else 'ies'}" if s.copies else ""),
+             s.languages, s.first_published, s.last_published) for s in stories]
+    _listing(console, "story", ("reports",), rows, f"{len(stories)} stories; `storylens story ID` shows one")
 
 
 def render_story(detail, console: Console) -> None:
@@ -172,18 +181,10 @@ def render_threads(threads: list, console: Console) -> None:
     if not threads:
         console.print("no threads (ingest articles with `storylens ingest PATH`)")
         return
-    table = Table(box=None, pad_edge=False)
-    table.add_column("thread", no_wrap=True, min_width=7)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=max(20, console.width - 62))
-    table.add_column("stories", justify="right", no_wrap=True)
-    table.add_column("articles", justify="right", no_wrap=True)
-    table.add_column("languages", no_wrap=True)
-    table.add_column("published", no_wrap=True, min_width=10)
-    for t in threads:
-        table.add_row(t.id, Text(t.title), str(t.stories), str(t.articles), " ".join(t.languages),
-                      _span(t.first_published, t.last_published))
-    console.print(table)
-    console.print(f"{len(threads)} threads; `storylens thread ID` shows one as a timeline")
+    rows = [(t.id, t.title, str(t.stories), str(t.articles), t.languages, t.first_published, t.last_published)
+            for t in threads]
+    _listing(console, "thread", ("stories", "articles"), rows,
+             f"{len(threads)} threads; `storylens thread ID` shows one as a timeline")
 
 
 def render_thread(report, console: Console) -> None:
