@@ -64,10 +64,6 @@ def outcome(quotes, gold: dict) -> str:
     return "right" if any(n.lower() in said or said in n.lower() for n in names) else "wrong"
 
 
-def is_right(quotes, gold: dict) -> bool:
-    return outcome(quotes, gold) == "right"
-
-
 def tally(outcomes: Counter) -> str:
     """How the found quotes split, and how often a speaker given is right (what a reader
     who quotes the report relies on)."""
@@ -100,7 +96,7 @@ def dev_articles(shared: Path) -> dict[str, object]:
     return found
 
 
-def score_real(shared: Path) -> tuple[int, int]:
+def score_real(shared: Path) -> tuple[Counter, int]:
     import storylens
 
     root = shared / "datasets" / "real-world"

@@ -10,7 +10,7 @@ Corpora (../shared/datasets), profiled and replayed as streams in arrival order
   thread of its own (the README's hard negatives among them: same topic, other event);
 - ``meantime``: stories of four close-topic corpora (Airbus, Apple, GM, stocks): no thread
   labels, so not fitted on; reported are its threads against its corpora (a thread should
-  never span two corpora) and how many threads its 120 stories form.
+  never span two corpora) and how many threads the engine's stories of its 120 gold ones form.
 
 Prints the shipped rule beside a refit; thread-level B-cubed F1 of giveme5w1h in-sample and
 cross-validated over threads (folds of threads, several seeds; each held-out fold clustered

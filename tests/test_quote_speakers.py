@@ -175,7 +175,7 @@ def test_places_things_and_glued_sentences_are_no_speakers():
     found = quotes(
         "\"Geduld ist eine Form der Liebe, und heute bitte ich um Entschuldigung\", sagte der Bischof beim "
         "traditionellen Angelusgebet auf dem Domplatz.", "de")
-    assert speaker_of(found, "Geduld ist") != "Angelusgebet"
+    assert speaker_of(found, "Geduld ist") is None  # the bishop is not named: no speaker rather than the prayer
     found = quotes(
         "\"Die Hotels konnten wegen der Pandemie nicht öffnen, und Tausende Saisonkräfte stehen ohne Einkommen da\", "
         "unterstreicht Verbandspräsident Manfred Pirchner.Deshalb verhandelt der Verband in Rom.", "de")
@@ -198,4 +198,4 @@ def test_a_noun_of_the_reported_clause_is_no_speaker():
     found = quotes(
         "Es gebe keinen Zweifel am Wert der neuen Regel, sagte er am Montag. "
         "„Aber jede Freiheit hat natürlich auch ihre Grenzen, und die ziehen wir jetzt.“", "de")
-    assert speaker_of(found, "Aber jede Freiheit") != "Regel"
+    assert speaker_of(found, "Aber jede Freiheit") is None  # "er" has no antecedent here; "Regel" is no one

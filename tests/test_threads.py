@@ -99,8 +99,41 @@ def test_re_ingest_moves_no_thread(threaded_db, tmp_path):
     before = _placement(db)
     with SQLiteStore(db) as store:
         report = StoryEngine(store).ingest([DEMO, FOLLOW_UPS])
-    assert report.added == 0 and report.skipped == 21
+    assert report.added == 0 and report.skipped == len([*read_articles(DEMO), *read_articles(FOLLOW_UPS)])
     assert _placement(db) == before
+
+
+def test_thread_merges_are_recorded_in_the_store_and_read_back(tmp_path):
+    """Threads that merge (here at any link, thresholds set low) keep the older id; the
+    merged-away id leads to the survivor, the merge is recorded, and a re-opened store places
+    the next articles as the open engine would."""
+    import dataclasses
+
+    from storylens.settings import Settings
+
+    low = Settings()
+    low = dataclasses.replace(low, stories=dataclasses.replace(low.stories, thread_threshold=0.01,
+                                                               thread_merge_threshold=0.01))
+    articles = [*read_articles(DEMO), *read_articles(FOLLOW_UPS)]
+    db = tmp_path / "merging.db"
+    with SQLiteStore(db) as store:
+        report = StoryEngine(store, settings=low).ingest_articles(articles[:12])
+    with SQLiteStore(db) as store:  # a second run: the threads are read back from the file
+        later = StoryEngine(store, settings=low).ingest_articles(articles[12:])
+        threads = store.story_threads()
+        merges = store.conn.execute("SELECT from_id, into_id FROM thread_merges").fetchall()
+    assert report.thread_merges + later.thread_merges == len(merges) > 0
+    with SQLiteStore(db, readonly=True) as store:
+        for gone, into in merges:
+            survivor = store.thread(gone).thread.id
+            assert survivor <= into and gone not in set(threads.values())  # the older id survives
+        assert all(store.thread(t).thread.id == t for t in set(threads.values()))
+        merged_from = {m for t in set(threads.values()) for m in store.thread(t).merged_from}
+    assert merged_from == {gone for gone, _ in merges}
+    one_run = tmp_path / "one-run.db"
+    with SQLiteStore(one_run) as store:
+        StoryEngine(store, settings=low).ingest_articles(articles)
+        assert store.story_threads() == threads
 
 
 def test_linked_threads_merge_into_the_older_id():
@@ -132,6 +165,7 @@ def test_a_store_made_before_threads_gets_one_thread_per_story(tmp_path):
     for seq, merged in ((1, None), (2, "s000001"), (3, None)):
         conn.execute("INSERT INTO stories (id, seq, title, created_at, updated_at, merged_into) VALUES (?, ?, ?, ?, ?, ?)",
                      (f"s{seq:06d}", seq, f"story {seq}", "2026-01-01", "2026-01-01", merged))
+    conn.execute("INSERT INTO story_merges VALUES ('s000002', 's000001', 'a2', '2026-01-01')")
     for seq, story in ((1, "s000001"), (2, "s000001"), (3, "s000003")):
         conn.execute("INSERT INTO articles (id, content_hash, title, text, language, story_id, ingested_at)"
                      " VALUES (?, ?, ?, ?, 'en', ?, '2026-01-01')", (f"a{seq}", f"h{seq}", f"t{seq}", "x", story))
@@ -143,6 +177,7 @@ def test_a_store_made_before_threads_gets_one_thread_per_story(tmp_path):
         page = store.threads()
         assert page.total == 2 and {t.id for t in page.threads} == {"t000001", "t000003"}
         assert store.thread("t000002").thread.id == "t000001"  # a merged story's thread leads to its survivor's
+        assert store.thread("t000001").merged_from == ("t000002",)
 
 
 def test_cli_threads_json_thread_and_stories_json(threaded_db):

@@ -139,20 +139,27 @@ def test_thread_timeline_at_desktop_and_phone_widths(site, browser, tmp_path):
         context = browser.new_context(viewport=viewport, device_scale_factor=1)
         requests: list[str] = []
         context.on("request", lambda r: requests.append(r.url))
-        page = context.new_page()
-        page.goto(site + "/threads")
-        page.locator(f'a.title[href="/threads/{fire["id"]}"]').click()
-        page.wait_for_selector("#timeline")
-        steps = page.locator("#timeline li.step")
-        assert steps.count() == 2
-        assert "Opened the thread" in steps.nth(0).inner_text()
-        assert "Linked to" in steps.nth(1).inner_text() and "Fiona Marchetti" in steps.nth(1).inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
-        shot(page, tmp_path / f"thread-{name}.png")
-        steps.nth(1).locator("h2 a").click()  # the second step's story page links back to its thread
-        page.wait_for_selector(".thread-nav")
-        nav = page.locator(".thread-nav")
-        assert f"Thread {fire['id']} (step 2 of 2)" in nav.inner_text()
-        assert nav.locator("a.step-before").get_attribute("href") == f"/stories/{detail['stories'][0]['id']}"
-        assert [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "about:"))] == []
-        context.close()
+        try:
+            _thread_pages(context, site, fire, detail, viewport, name, tmp_path, requests)
+        finally:
+            context.close()
+
+
+def _thread_pages(context, site, fire, detail, viewport, name, tmp_path, requests) -> None:
+    """The thread list, the thread's timeline and its second step's story page, in one browser context."""
+    page = context.new_page()
+    page.goto(site + "/threads")
+    page.locator(f'a.title[href="/threads/{fire["id"]}"]').click()
+    page.wait_for_selector("#timeline")
+    steps = page.locator("#timeline li.step")
+    assert steps.count() == 2
+    assert "Opened the thread" in steps.nth(0).inner_text()
+    assert "Linked to" in steps.nth(1).inner_text() and "Fiona Marchetti" in steps.nth(1).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+    shot(page, tmp_path / f"thread-{name}.png")
+    steps.nth(1).locator("h2 a").click()  # the second step's story page links back to its thread
+    page.wait_for_selector(".thread-nav")
+    nav = page.locator(".thread-nav")
+    assert f"Thread {fire['id']} (step 2 of 2)" in nav.inner_text()
+    assert nav.locator("a.step-before").get_attribute("href") == f"/stories/{detail['stories'][0]['id']}"
+    assert [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "about:"))] == []

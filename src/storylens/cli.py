@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
+from storylens.cli_eval import eval_app, train_app
+from storylens.cli_output import err, out, print_json, progress_run
 from storylens.errors import StorylensError
 
 app = typer.Typer(help="Follow a news story across outlets and languages.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
 _loaded = None  # the settings the root callback loaded (``storylens config`` shows them)
-
-
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -71,7 +67,7 @@ def show_config(as_json: bool = typer.Option(False, "--json", help="Print one JS
     loaded = _loaded or load_settings()
     settings = loaded.settings
     if as_json:
-        _print_json({"file": str(loaded.file) if loaded.file else None, "settings": settings.to_dict(),
+        print_json({"file": str(loaded.file) if loaded.file else None, "settings": settings.to_dict(),
                      "sources": loaded.sources})
         return
     out.print(f"settings file: {loaded.file or 'none (defaults and environment)'}", markup=False)
@@ -97,7 +93,7 @@ def compare(
 
     result = compare_files(article_a, article_b, fast=fast)
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         from storylens.render import render_comparison
 
@@ -188,13 +184,13 @@ def ingest(
     total = count_articles(files)
     with open_store(db) as store, StoryEngine(store, workers=workers or default_workers(total)) as engine:
         if total > 20 and not as_json:
-            report = _progress_run(lambda progress, on_total: engine.ingest(files, progress=progress, strict=strict),
+            report = progress_run(lambda progress, on_total: engine.ingest(files, progress=progress, strict=strict),
                                    "ingesting", total=total)
         else:
             report = engine.ingest(files, strict=strict)
         counts = store.counts()
     if as_json:
-        _print_json({**report.to_dict(), "store": counts})
+        print_json({**report.to_dict(), "store": counts})
     else:
         out.print(f"{report.read} read, {report.added} added ({_n(report.copies, 'copy', 'copies')}), "
                   f"{report.skipped} already stored; {_n(report.stories_opened, 'new story', 'new stories')}, "
@@ -224,7 +220,7 @@ def _ingest_sources(paths: list[str], db: str | None, workers: int, fetch_pages:
         results = [poller.poll(source) for source in sources]
         counts = store.counts()
     if as_json:
-        _print_json({"sources": [r.to_dict() for r in results], "added": sum(r.new for r in results),
+        print_json({"sources": [r.to_dict() for r in results], "added": sum(r.new for r in results),
                      "skipped": sum(r.skipped for r in results), "store": counts})
     else:
         for result in results:
@@ -292,7 +288,7 @@ def stories(
     with open_store(db, readonly=True) as store:
         found = store.stories(language=lang, since=_since(since), limit=limit)
     if as_json:
-        _print_json([s.to_dict() for s in found])
+        print_json([s.to_dict() for s in found])
         return
     from storylens.render import render_stories
 
@@ -311,7 +307,7 @@ def story(
     with open_store(db, readonly=True) as store:
         detail = store.story(story_id)
     if as_json:
-        _print_json(detail.to_dict())
+        print_json(detail.to_dict())
         return
     from storylens.render import render_story
 
@@ -334,7 +330,7 @@ def threads(
         if as_json:
             from storylens.coverage.thread import thread_report
 
-            _print_json([thread_report(store, t.id, explain=False).to_dict() for t in found])
+            print_json([thread_report(store, t.id, explain=False).to_dict() for t in found])
             return
     from storylens.render import render_threads
 
@@ -355,7 +351,7 @@ def thread(
     with open_store(db, readonly=True) as store:
         report = thread_report(store, thread_id)
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
         return
     from storylens.render import render_thread
 
@@ -388,122 +384,6 @@ def serve(
                allowed_hosts=[n.strip() for n in names if n.strip()],
                max_compare_chars=max_compare_chars or server.max_compare_chars,
                request_timeout=request_timeout or server.request_timeout)
-
-
-class Level(str, Enum):
-    story = "story"
-    thread = "thread"
-
-
-eval_app = typer.Typer(help="Measure storylens against labelled data.", no_args_is_help=True)
-train_app = typer.Typer(help="Train storylens models on labelled data.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
-app.add_typer(train_app, name="train")
-
-
-def _progress_run(job, label: str, total: int | None = None, **kwargs):
-    """Run a library job with a rich progress bar fed by its progress callbacks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        return job(progress=lambda n: bar.advance(task, n),
-                   on_total=lambda total: bar.update(task, total=total), **kwargs)
-
-
-@eval_app.command("pairs")
-def eval_pairs_command(
-    pairs_file: str = typer.Argument(..., metavar="PAIRS.jsonl", help="Labelled pairs (SemEval-2022 Task 8 format)."),
-    model: str = typer.Option(None, "--model", help="A model file from `storylens train pairs`; default: the shipped one."),
-    fast: bool = typer.Option(False, "--fast", help="The shipped scorer without e5 (as `compare --fast`)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-) -> None:
-    """Pearson correlation of predicted with gold scores, overall, per dimension and per language pair."""
-    from storylens.evaluate.run import eval_pairs
-    from storylens.match.learned import LearnedScorer, default_scorer
-
-    scorer = LearnedScorer.load(model) if model else default_scorer(fast)
-    result = _progress_run(eval_pairs, "analysing pairs", path=pairs_file, scorer=scorer)
-    if as_json:
-        _print_json(result)
-        return
-    from storylens.render import render_pair_eval
-
-    render_pair_eval(result, out)
-
-
-@eval_app.command("clusters")
-def eval_clusters_command(
-    articles_file: str = typer.Argument(..., metavar="ARTICLES.jsonl", help="Articles with a gold `story` field."),
-    level: Level = typer.Option(Level.story, "--level",
-                                help="Score the engine's stories (events) or its threads against the gold labels."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-) -> None:
-    """Cluster labelled articles in a fresh temporary store; B-cubed against the gold labels."""
-    from storylens.evaluate.clusters import eval_clusters
-
-    level = level.value
-    result = _progress_run(eval_clusters, "clustering", path=articles_file, level=level)
-    if as_json:
-        _print_json(result)
-        return
-    out.print(f"{result['articles']} articles, {level} level: B-cubed precision {result['bcubed_precision']:.3f}, "
-              f"recall {result['bcubed_recall']:.3f}, F1 {result['bcubed_f1']:.3f}; "
-              f"{result['predicted']} {'stories' if level == 'story' else 'threads'} predicted, {result['gold']} gold; "
-              f"{result['articles_per_second']:.0f} articles/s")
-
-
-@eval_app.command("summaries")
-def eval_summaries_command(
-    roundups_file: str = typer.Argument(..., metavar="ROUNDUPS.jsonl", help="Stories with a human `summary` (AllSides roundups format)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-) -> None:
-    """ROUGE-1/2/L F1 of the story summary against human roundups, beside lead baselines of the same length."""
-    from storylens.evaluate.summaries import MEASURES, eval_summaries
-
-    result = _progress_run(eval_summaries, "summarising", path=roundups_file)
-    if as_json:
-        _print_json(result)
-        return
-    from rich.table import Table
-
-    table = Table(title=f"{result['stories']} stories, ROUGE F1 x 100 against summary.text "
-                        f"(budget: its words, mean {result['reference_words']:.0f})")
-    for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "words"):
-        table.add_column(column, justify="left" if column == "system" else "right")
-    base = result["baselines"]
-    rows = [("ours", result), *((k, v) for k, v in base.items() if k not in ("best_lead", "lead_words")),
-            (f"best lead ({base['best_lead']['name']})", base["best_lead"]),
-            (f"first N words of {base['lead_words']['name']} (not verbatim)", base["lead_words"])]
-    for name, row in rows:
-        table.add_row(name, *(f"{100 * row[m]:.2f}" for m in MEASURES), f"{row['words']:.1f}")
-    out.print(table)
-    out.print(f"{result['stories_per_second']:.1f} stories/s")
-
-
-@train_app.command("pairs")
-def train_pairs_command(
-    pairs_file: str = typer.Argument(..., metavar="PAIRS.jsonl", help="Labelled pairs (SemEval-2022 Task 8 format)."),
-    out_path: str = typer.Option(..., "--out", help="Where to write the model file."),
-    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (grouped by article)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
-    fast: bool = typer.Option(False, "--fast", help="Train the scorer without e5 features (for `compare --fast`)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-) -> None:
-    """Train the pair scorer: grouped cross-validation, then a fit on the whole file."""
-    from storylens.evaluate.run import train_pairs
-
-    result = _progress_run(train_pairs, "analysing pairs", path=pairs_file, out=out_path, folds=folds, seed=seed,
-                           fast=fast)
-    if as_json:
-        _print_json(result)
-        return
-    from storylens.render import render_pair_eval
-
-    render_pair_eval({"pairs": result["pairs"], **result["cross_validated"], "same_story": result["same_story"]}, out,
-                     title=f"{folds}-fold cross-validation (grouped by article), seed {seed}")
-    out.print(f"model written to {result['model']} ({result['model_bytes'] / 1e6:.2f} MB)")
 
 
 def main() -> None:

@@ -204,8 +204,10 @@ def render_thread(report, console: Console) -> None:
         console.print(Text(f"{_day(s.first_published)}  {s.id}  ", style="bold") + Text(s.title, style="bold"))
         console.print(Text(f"  {size}; {' '.join(s.languages)}; " + ", ".join(s.outlets), style="dim"))
         console.print(Text(f"  {step.summary}"))
-        if step.linked_to is None:
+        if step.joined == "opened":
             console.print(Text("  opened the thread", style="dim"))
+        elif step.joined == "merged":
+            console.print(Text("  in the thread since the story it was linked to was merged into it", style="dim"))
         else:
             why = f"  linked to {step.linked_to}"
             if step.step.link_score is not None:

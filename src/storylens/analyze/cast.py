@@ -44,7 +44,8 @@ def _place_like(name: str) -> bool:
     "Angelusgebet"), whatever its type: never a speaker."""
     words = name.split()
     first = words[0].lower() if words else ""
-    return first in sv.PLACE_HEADS or (len(words) == 1 and first.endswith(sv.THING_ENDINGS))
+    return first in sv.PLACE_HEADS or (len(words) == 1 and any(
+        first.endswith(e) and len(first) - len(e) >= sv.THING_MIN_STEM for e in sv.THING_ENDINGS))
 
 
 class Cast:

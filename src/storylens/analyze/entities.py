@@ -66,7 +66,7 @@ PLACE_NOUNS = {"village", "villages", "town", "towns", "city", "port", "district
 DISTANCE = regex.compile(r"^\s*,?\s*(?:about |some |around )?\d[\d.,]*\s*(?:-\s*)?(?:km|kilomet(?:re|er)s?|miles?|mi)\b",
                          regex.IGNORECASE)
 # Words before a person's name that are no part of it ("Dr Anwen Roos"): the tagger keeps them.
-PERSON_TITLES = frozenset("dr mr mrs ms mx miss prof professor sir dame lord lady rev fr sr st".split())
+PERSON_TITLES = frozenset("dr mr mrs ms mx miss prof professor sir dame rev fr".split())  # not Lady (Gaga), St (Helens)
 
 
 def _retyped(ent, kind: str | None) -> str | None:
@@ -97,21 +97,25 @@ def spacy_mentions(sentences: tuple[Sentence, ...]) -> list[tuple[str, str]]:
     """(surface, type) for every English named-entity mention."""
     nlp = get_nlp()
     out = []
+    placed: set[str] = set()  # lone names the context made places
     paragraphs: dict[int, list[str]] = {}
     for sentence in sentences:  # one spaCy doc per paragraph: fewer, longer docs run faster
         paragraphs.setdefault(sentence.paragraph, []).append(sentence.text)
     for doc in nlp.pipe((" ".join(texts) for texts in paragraphs.values()), batch_size=32):
         for ent in doc.ents:
-            kind = _retyped(ent, SPACY_TYPES.get(ent.label_))
+            tagged = SPACY_TYPES.get(ent.label_)
+            kind = _retyped(ent, tagged)
             surface = _clean_surface(ent.text)
             if kind == "PERSON":
                 surface = _without_title(surface)
             if kind and surface and any(c.isupper() for c in surface[:2]):
                 out.append((surface, kind))
+                if tagged == "ORG" and kind == "PLACE":
+                    placed.add(surface)
     # A lone name the context once showed to be a place ("the village of Hatherby") is that
-    # place where the tagger calls it a company ("a vigil at Hatherby").
-    places = {surface for surface, kind in out if kind == "PLACE" and len(surface.split()) == 1}
-    return [(surface, "PLACE" if kind == "ORG" and surface in places else kind) for surface, kind in out]
+    # place where the tagger calls it a company ("a vigil at Hatherby"); a name the tagger
+    # itself types both ways (Chelsea the club and the district) stays as tagged.
+    return [(surface, "PLACE" if kind == "ORG" and surface in placed else kind) for surface, kind in out]
 
 
 def _is_noise(words: list[str], language: str, in_longer: set[str]) -> bool:

@@ -167,11 +167,13 @@ NOT_SPEAKERS = frozenset("""has have had is was were be been it this that there 
 # The first word of a name that is a place, a building or a street, never a speaker ("Tour
 # Eiffel", "Place de la Concorde", "Plaza de Mayo", "Piazza San Pietro", "Palais Bourbon").
 PLACE_HEADS = frozenset("""tour place rue avenue boulevard quai gare pont musée palais église cathédrale hôtel parc
-    lac mont île château porte stade théâtre plaza calle avenida museo palacio puerta estadio parque teatro iglesia
-    catedral puente piazza via viale corso palazzo stadio ponte porta chiesa duomo monte lago teatro
-    platz straße strasse kirche dom schloss brücke bahnhof""".split())
-# German compounds that end in these are things, not people ("Angelusgebet", "Petersplatz").
-THING_ENDINGS = ("gebet", "platz", "straße", "strasse", "kirche", "gebäude", "messe", "haus", "amt", "gericht")
+    lac île château stade théâtre plaza calle avenida museo palacio puerta estadio parque teatro iglesia
+    catedral puente piazza viale palazzo stadio ponte chiesa duomo lago
+    platz straße strasse kirche schloss brücke bahnhof""".split())
+# German compounds that end in these are things, not people ("Angelusgebet", "Petersplatz");
+# a word only a few letters longer than the ending may be a surname (Neuhaus, Backhaus).
+THING_ENDINGS = ("gebet", "platz", "straße", "strasse", "kirche", "gebäude", "gericht")
+THING_MIN_STEM = 4  # letters before the ending
 
 
 def tables_for(language: str | None) -> tuple[str, ...]:

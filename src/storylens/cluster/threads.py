@@ -4,11 +4,13 @@ A story is one event; a thread is the run of events people follow (Syria asks Ru
 troops, then Russia's first airstrikes; a deal announced, then approved). Linking is its own
 decision, made on the same evidence the story engine weighs for an article's candidate
 stories (``cluster.evidence``) but by its own rule, fitted on thread-labelled data: when an
-article places in story S, each *other* candidate story T whose thread probability reaches
-the threshold links S's thread and T's. A new story joins the thread of its best link, or
-opens a thread of its own; links between two threads merge them, the older thread's id
-surviving. Links are only ever added, so a batch and the same articles one by one give the
-same threads, and a thread id never moves.
+article places in story S, each *other* candidate story T gets a thread probability. A story
+the article opens joins the thread of its most probable T when that reaches ``threshold``, or
+opens a thread of its own. Two threads merge, the older thread's id surviving, when a link
+reaches ``merge_threshold`` or when the article merges two stories of different threads (one
+event cannot be in two threads). Links are only ever added, so a batch and the same articles
+one by one give the same threads, and a thread id never moves (a merged-away one leads to its
+survivor).
 """
 
 from __future__ import annotations

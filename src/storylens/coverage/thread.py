@@ -25,13 +25,14 @@ SUMMARY_CHARS = 240
 
 
 @dataclass(frozen=True)
-class ThreadStep:
+class TimelineStep:
     """One step of the timeline."""
 
     step: ThreadStory
     summary: str  # what happened: the first sentence of the step's first report
     article_ids: tuple[str, ...]
-    linked_to: str | None  # the story of the thread this one was linked to (as it is now), None for the first
+    linked_to: str | None  # the story of the thread this one was linked to (as it is now)
+    joined: str  # "opened" (the thread's first step), "linked" (to ``linked_to``) or "merged" (with its thread)
     shared_names: tuple[str, ...]  # names this step's first report shares with the linked story's
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,14 +41,14 @@ class ThreadStep:
                 "last_published": _jsonable(s.last_published), "languages": list(s.languages),
                 "outlets": list(s.outlets), "reports": s.reports, "copies": s.copies,
                 "articles": list(self.article_ids), "summary": self.summary,
-                "linked_to": self.linked_to, "link_score": self.step.link_score,
+                "joined": self.joined, "linked_to": self.linked_to, "link_score": self.step.link_score,
                 "shared_names": list(self.shared_names)}
 
 
 @dataclass(frozen=True)
 class ThreadReport:
     thread: Thread
-    steps: tuple[ThreadStep, ...]
+    steps: tuple[TimelineStep, ...]
     merged_from: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,8 +62,10 @@ def _names(text: str, title: str, language: str) -> tuple[Entity, ...]:
 
 def shared_names(a: tuple[Entity, ...], b: tuple[Entity, ...], outlets: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Names of ``a`` that ``b`` also has (in any spelling), most mentioned first; none that
-    is part of an outlet's name (``outlets``, lower case)."""
-    return tuple(e.name for e in a if not any(e.name.lower() in o for o in outlets)
+    is made of an outlet's name's words (``outlets``, lower case: "CPA" of "Continental Press
+    Agency (CPA)", but not "Paris" of "Le Parisien")."""
+    outlet_words = {w for o in outlets for w in regex.findall(r"\w+", o)}
+    return tuple(e.name for e in a if not set(regex.findall(r"\w+", e.name.lower())) <= outlet_words
                  and any(entities_match(e, o) for o in b))[:MAX_SHARED]
 
 
@@ -80,35 +83,38 @@ def first_sentence(text: str, title: str, language: str) -> str:
 
 def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadReport:
     """The timeline of a thread (``thread_id``, or a story id: that story's thread);
-    ``explain``: with the names each of the latest ``MAX_EXPLAINED`` links shares."""
+    ``explain``: with the names each of the latest ``MAX_EXPLAINED`` links shares (their
+    two first reports read whole, through NER). Without, only the store's thread query runs."""
     if thread_id.startswith("s"):
         thread_id = store.story(thread_id).story.thread_id or thread_id
     detail = store.thread(thread_id)
-    explained = {s.story.id for s in detail.steps[-MAX_EXPLAINED:]} if explain else set()
-    texts: dict[str, tuple[str, str, str]] = {}
-    names: dict[str, tuple[Entity, ...]] = {}
-    members: dict[str, tuple[str, ...]] = {}
-    with store.snapshot():
-        for step in detail.steps:
-            lead = store.stored_article(step.lead.id)
-            texts[step.story.id] = (lead["text"], lead["title"], lead["detected_language"])
-            members[step.story.id] = tuple(m.id for m in store.story(step.story.id).members)
-    live = {step.story.id for step in detail.steps}
-    steps = []
+    live = {s.story.id for s in detail.steps}
+    linked_to: dict[str, str | None] = {}
     for step in detail.steps:
-        text, title, language = texts[step.story.id]
-        shared: tuple[str, ...] = ()
         linked = step.linked_story
         if linked is not None and linked not in live:  # merged since into another story of the thread
             linked = store.story(linked).story.id
-        if step.story.id in explained and linked is not None:
-            for sid in (step.story.id, linked):
-                if sid not in names and sid in texts:
-                    names[sid] = _names(*texts[sid])
-            if linked in names:
+        linked_to[step.story.id] = linked if linked != step.story.id else None  # (merged into this one since)
+    names: dict[str, tuple[Entity, ...]] = {}
+    shared: dict[str, tuple[str, ...]] = {}
+    if explain:
+        with store.snapshot():
+            for step in detail.steps[-MAX_EXPLAINED:]:
+                linked = linked_to[step.story.id]
+                if linked is None:
+                    continue
+                for sid in (step.story.id, linked):
+                    if sid not in names:
+                        lead = store.stored_article(next(s.lead.id for s in detail.steps if s.story.id == sid))
+                        names[sid] = _names(lead["text"], lead["title"], lead["detected_language"])
                 outlets = frozenset(o.lower() for d in detail.steps if d.story.id in (step.story.id, linked)
                                     for o in d.story.outlets)
-                shared = shared_names(names[step.story.id], names[linked], outlets)
-        steps.append(ThreadStep(step=step, summary=first_sentence(text, title, language),
-                                article_ids=members[step.story.id], linked_to=linked, shared_names=shared))
+                shared[step.story.id] = shared_names(names[step.story.id], names[linked], outlets)
+    steps = []
+    for index, step in enumerate(detail.steps):
+        linked = linked_to[step.story.id]
+        joined = "opened" if index == 0 else "linked" if linked is not None else "merged"
+        steps.append(TimelineStep(step=step, summary=first_sentence(step.lead_text, step.lead.title, step.lead.language),
+                                  article_ids=step.article_ids, linked_to=linked, joined=joined,
+                                  shared_names=shared.get(step.story.id, ())))
     return ThreadReport(thread=detail.thread, steps=tuple(steps), merged_from=detail.merged_from)

@@ -88,5 +88,6 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
     predicted = [story_of[a.id] if level == "story" else thread_of[story_of[a.id]] for a in articles]
     return {"articles": len(articles), "level": level, **bcubed(predicted, gold),
             "predicted": len(set(predicted)), "gold": len(set(gold)),
-            "stories_predicted": len({story_of[a.id] for a in articles}), "stories_gold": len(set(gold)),
+            "stories_predicted": len({story_of[a.id] for a in articles}),
+            **({"stories_gold": len(set(gold))} if level == "story" else {}),
             "articles_per_second": round(report.per_second, 1)}

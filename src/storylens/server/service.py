@@ -241,6 +241,10 @@ class StoryService:
                 raise Conflict(f"{exc} ({report.added} articles of this request were stored before it)") from None
             finally:  # batches committed before a failure changed their stories too
                 self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
+            # each story's thread as it stands after the request (a later article of it may have
+            # merged the thread an earlier one was placed in)
+            thread_of = {story: self._writer.story(story).story.thread_id
+                         for story in {a.story_id for a in placed.values()}}
             results = []
             reported: set[str] = set()
             for article in articles:
@@ -250,9 +254,8 @@ class StoryService:
                     results.append(self._skipped(article))
                     continue
                 dup = a.duplicate
-                thread = a.thread_id or self._writer.story(a.story_id).story.thread_id  # an exact copy: its story's
                 results.append({"id": article.id, "status": "added", "story_id": a.story_id, "opened": a.opened,
-                                "thread_id": thread, "thread_opened": a.thread_opened,
+                                "thread_id": thread_of[a.story_id], "thread_opened": a.thread_opened,
                                 "duplicate_of": dup.of if dup else None, "duplicate_kind": dup.kind if dup else None,
                                 "overlap": round(dup.overlap, 3) if dup else None,
                                 "merged": list(a.merged)})

@@ -91,6 +91,7 @@ class ThreadStory:
     lead_text: str  # the start of that report's text
     linked_story: str | None  # the story whose evidence took this one into the thread (None: it opened it)
     link_score: float | None  # the thread rule's probability for that link
+    article_ids: tuple[str, ...] = ()  # the story's articles, in time order
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,9 @@ class Store(ABC):
     @abstractmethod
     def threads(self, *, language: str | None = None, since: datetime | None = None, q: str | None = None,
                 limit: int = 50, offset: int = 0) -> ThreadPage:
-        """Live threads, most recently updated first, filtered (as ``find_stories``) and paged."""
+        """Live threads, most recently updated first, filtered and paged: ``language``, a
+        member article has it; ``since``, an article on or after it; ``q``, the words occur
+        in the thread's title or a member's title."""
 
     @abstractmethod
     def thread(self, thread_id: str) -> ThreadDetail:

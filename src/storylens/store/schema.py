@@ -111,7 +111,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             story_id TEXT NOT NULL,
             article_id TEXT NOT NULL,
             merged_at TEXT NOT NULL
-        )
+        );
+        INSERT INTO thread_merges SELECT 't' || substr(from_id, 2), 't' || substr(into_id, 2), into_id, article_id,
+            merged_at FROM story_merges
     """),
 )
 

@@ -188,6 +188,9 @@ class SQLiteStore(Store):
                     conn.execute("INSERT INTO thread_merges VALUES (?, ?, ?, ?, ?)", (gone, s.thread_id, story_id, a.id, stamp))
                 if s.thread_id is not None:
                     conn.execute("UPDATE threads SET updated_at = ? WHERE id = ?", (stamp, s.thread_id))
+                else:  # an exact copy: its story's thread
+                    conn.execute("UPDATE threads SET updated_at = ? WHERE id = (SELECT thread_id FROM stories WHERE id = ?)",
+                                 (stamp, story_id))
 
     # -- reading --------------------------------------------------------------------
     @guarded

@@ -71,6 +71,12 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
         stories = [story_row(r) for r in store.conn.execute(sql, (thread_id,))]
         links = dict((r[0], (r[1], r[2])) for r in store.conn.execute(
             "SELECT id, linked_story, link_score FROM stories WHERE thread_id = ?", (thread_id,)))
+        members: dict[str, list[str]] = {}
+        for story_id, article_id in store.conn.execute(
+                "SELECT a.story_id, a.id FROM articles a JOIN stories s ON s.id = a.story_id"
+                " WHERE s.thread_id = ? AND s.merged_into IS NULL"
+                " ORDER BY a.published IS NULL, a.published, a.rowid", (thread_id,)):
+            members.setdefault(story_id, []).append(article_id)
         steps = []
         for story in sorted(stories, key=lambda s: (s.first_published is None, s.first_published or datetime.min,
                                                     s.id)):
@@ -82,7 +88,8 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
             lead = StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=read_date(r[5]),
                                duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
             linked, score = links.get(story.id, (None, None))
-            steps.append(ThreadStory(story=story, lead=lead, lead_text=r[10], linked_story=linked, link_score=score))
+            steps.append(ThreadStory(story=story, lead=lead, lead_text=r[10], linked_story=linked, link_score=score,
+                                     article_ids=tuple(members.get(story.id, ()))))
         merged = tuple(r[0] for r in store.conn.execute("SELECT from_id FROM thread_merges WHERE into_id = ?",
                                                          (thread_id,)))
     return ThreadDetail(thread=_thread(row), steps=tuple(steps), merged_from=merged)
