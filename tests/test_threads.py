@@ -189,14 +189,15 @@ def test_cli_threads_json_thread_and_stories_json(threaded_db):
             assert all(isinstance(a, str) for a in story["articles"]) and story["articles"]
     fire = next(t for t in listed if any("harbor-fire-en-cpa" in s["articles"] for s in t["stories"]))
     assert len(fire["stories"]) == 2
-    one = json.loads(run_cli("thread", fire["id"], "--db", str(threaded_db), "--json").stdout)
+    with SQLiteStore(threaded_db, readonly=True) as store:  # `thread --json` prints this report's to_dict()
+        one = thread_report(store, fire["id"]).to_dict()
+        by_story = thread_report(store, fire["stories"][1]["id"], explain=False).to_dict()
+        stories = [s.to_dict() for s in store.stories()]  # what `stories --json` prints
     assert [s["id"] for s in one["stories"]] == [s["id"] for s in fire["stories"]]
-    stories = json.loads(run_cli("stories", "--db", str(threaded_db), "--json").stdout)
+    assert by_story["id"] == fire["id"]  # a story id shows that story's thread
     assert {s["thread_id"] for s in stories} == {t["id"] for t in listed}
     text = run_cli("thread", fire["id"], "--db", str(threaded_db)).stdout
     assert "opened the thread" in text and "linked to" in text and "Fiona Marchetti" in text
-    by_story = json.loads(run_cli("thread", fire["stories"][1]["id"], "--db", str(threaded_db), "--json").stdout)
-    assert by_story["id"] == fire["id"]  # a story id shows that story's thread
     missing = run_cli("thread", "t999999", "--db", str(threaded_db))
     assert missing.returncode != 0 and "no thread 't999999'" in missing.stderr + missing.stdout
 
