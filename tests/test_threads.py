@@ -211,3 +211,20 @@ def test_eval_clusters_at_thread_level(tmp_path):
     assert threads["level"] == "thread" and threads["bcubed_f1"] == 1.0 and threads["predicted"] == threads["gold"] == 5
     stories = eval_clusters(labelled)  # the default level: the same labels read as stories
     assert stories["bcubed_precision"] == 1.0 and stories["bcubed_recall"] < 1.0  # events apart, threads together
+
+
+def test_a_story_without_a_thread_gets_one_when_it_grows(tmp_path):
+    """A story whose thread is missing from the file (NULL) is given one by its next article,
+    in the clusterer and in the store alike."""
+    articles = [a for a in read_articles(DEMO) if a.id != "harbor-fire-en-lakeshore"]
+    copy = next(a for a in read_articles(DEMO) if a.id == "harbor-fire-en-lakeshore")  # the wire copy
+    db = tmp_path / "unthreaded.db"
+    with SQLiteStore(db) as store:
+        StoryEngine(store).ingest_articles(articles)
+        fire = store.story_of("harbor-fire-en-cpa")
+        store.conn.execute("UPDATE stories SET thread_id = NULL WHERE id = ?", (fire,))
+        store.conn.commit()
+    with SQLiteStore(db) as store:
+        StoryEngine(store).ingest_articles([copy])
+        thread = store.story_threads()[fire]
+        assert thread is not None and store.thread(thread).steps[0].story.id == fire

@@ -157,7 +157,7 @@ class StoryClusterer:
         for profile, story_id in profiles:
             self._remember(profile, StoryId.parse(story_id).seq, index=not loaded)
         self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
-                              for story, thread in (story_threads or {}).items()}, last_thread_seq)
+                              for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
         return self
 
     def save_index(self, path: Path) -> None:

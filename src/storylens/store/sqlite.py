@@ -182,6 +182,9 @@ class SQLiteStore(Store):
                         SEP.join(sorted(p.terms))))
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
+                    if s.thread_opened or s.linked_story:  # a story without a thread (none so far) gets one
+                        conn.execute("UPDATE stories SET thread_id = ?, linked_story = ?, link_score = ? WHERE id = ?",
+                                     (s.thread_id, s.linked_story, s.link_score, story_id))
                 for gone in s.threads_merged:
                     conn.execute("UPDATE stories SET thread_id = ? WHERE thread_id = ?", (s.thread_id, gone))
                     conn.execute("UPDATE threads SET merged_into = ?, updated_at = ? WHERE id = ?", (s.thread_id, stamp, gone))
