@@ -134,10 +134,11 @@ async def get_threads(request: Request, language: str | None = None,
     """Threads (developing stories: events linked over days and weeks), most recently updated
     first: `{total, limit, offset, threads}`; each thread with its stories in time order."""
     svc = service(request)
-    found = await run_in_threadpool(lambda: svc.threads(language=language, since=since, q=q, limit=limit, offset=offset))
+    query = dict(language=language, since=since, q=q, limit=limit, offset=offset)
     if pages.wants_html(request):
-        return await run_in_threadpool(pages.threads_page, request, found)
-    return JSONResponse(found)
+        page = await run_in_threadpool(lambda: svc.threads(**query))
+        return await run_in_threadpool(pages.threads_page, request, page)
+    return JSONResponse(await run_in_threadpool(lambda: svc.threads_dict(**query)))
 
 
 @router.get("/threads/{thread_id}", tags=["threads"])

@@ -9,7 +9,6 @@ timeline, and ``/compare`` takes two pasted articles and shows the verdict and i
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,12 +55,8 @@ def wants_html(request: Request) -> bool:
 
 
 def _span(story) -> str:
-    return _span_of(story.first_published, story.last_published)
-
-
-def _span_of(first: datetime | str | None, last: datetime | str | None) -> str:
-    """A publication span as the pages show it (ISO strings of JSON read as dates)."""
-    first, last = (datetime.fromisoformat(v) if isinstance(v, str) else v for v in (first, last))
+    """A story's or thread's publication span as the pages show it."""
+    first, last = story.first_published, story.last_published
     if not first:
         return "undated"
     a, b = first.date().isoformat(), last.date().isoformat() if last else ""
@@ -157,11 +152,11 @@ def _with_nav(page: str, story_id: str, thread: dict[str, Any] | None = None) ->
     return head + marker + "\n" + nav + rest if marker else page
 
 
-def threads_page(request: Request, found: dict[str, Any]) -> HTMLResponse:
-    rows = [{"id": t["id"], "title": t["title"], "stories": len(t["stories"]), "articles": t["articles"],
-             "languages": t["languages"], "span": _span_of(t["first_published"], t["last_published"])}
-            for t in found["threads"]]
-    return render("threads.html", title="Threads", threads=rows, total=found["total"])
+def threads_page(request: Request, found) -> HTMLResponse:
+    """The thread list (a ``ThreadPage``), newest first."""
+    rows = [{"id": t.id, "title": t.title, "stories": t.stories, "articles": t.articles,
+             "languages": list(t.languages), "span": _span(t)} for t in found.threads]
+    return render("threads.html", title="Threads", threads=rows, total=found.total)
 
 
 def thread_page(request: Request, thread_id: str) -> HTMLResponse:

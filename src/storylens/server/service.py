@@ -25,7 +25,7 @@ from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.store import SQLiteStore, StoryMember
-from storylens.store.base import StoryPage
+from storylens.store.base import StoryPage, ThreadPage
 
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
 MAX_QUERY_CHARS = 500  # characters of ?q=
@@ -242,9 +242,9 @@ class StoryService:
             finally:  # batches committed before a failure changed their stories too
                 self._forget_stories({s for a in placed.values() for s in (a.story_id, *a.merged)})
             # each story's thread as it stands after the request (a later article of it may have
-            # merged the thread an earlier one was placed in)
-            thread_of = {story: self._writer.story(story).story.thread_id
-                         for story in {a.story_id for a in placed.values()}}
+            # merged the thread an earlier one was placed in), from the engine that wrote it
+            clusterer = self._engine_now().clusterer
+            thread_of = {story: clusterer.where(story)[1] for story in {a.story_id for a in placed.values()}}
             results = []
             reported: set[str] = set()
             for article in articles:
@@ -295,15 +295,21 @@ class StoryService:
                                     until=parse_day(until, "until"), q=q, limit=limit, offset=offset)
 
     def threads(self, *, language: str | None = None, since: str | None = None, q: str | None = None,
-                limit: int = 50, offset: int = 0) -> dict[str, Any]:
-        """The thread list page, each thread with its stories (``ThreadReport`` without the names)."""
+                limit: int = 50, offset: int = 0) -> ThreadPage:
+        """One page of the thread list (``Thread`` records: what the web page shows)."""
         check_query(language, None, q, limit, offset)
         self.check_writes()
+        return self.reader().threads(language=language, since=parse_day(since, "since"), q=q, limit=limit,
+                                     offset=offset)
+
+    def threads_dict(self, **query: Any) -> dict[str, Any]:
+        """The thread list as the API answers it: each thread with its stories (``ThreadReport``
+        without the names)."""
         from storylens.coverage.thread import thread_report
 
         store = self.reader()
         with store.snapshot():
-            page = store.threads(language=language, since=parse_day(since, "since"), q=q, limit=limit, offset=offset)
+            page = self.threads(**query)
             found = [thread_report(store, t.id, explain=False).to_dict() for t in page.threads]
         return {"total": page.total, "limit": page.limit, "offset": page.offset, "threads": found}
 
