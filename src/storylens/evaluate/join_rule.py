@@ -64,6 +64,34 @@ class Replay:
     def concat(replays: Sequence[Replay]) -> Replay:
         return Replay(*(np.concatenate([getattr(r, f.name) for r in replays]) for f in fields(Replay)))
 
+    @staticmethod
+    def of(rows: Sequence[Evidence], labels: Sequence[int]) -> Replay:
+        """The rows of evidence with their labels, as feature matrices."""
+        width, lexical_width = len(Evidence.FEATURES), len(LEXICAL_FEATURES)
+        return Replay(np.array([e.as_vector() for e in rows]).reshape(-1, width),
+                      np.array([e.lexical_vector() for e in rows]).reshape(-1, lexical_width),
+                      np.array([e.basis == "lexical" for e in rows], dtype=bool), np.array(labels, dtype=int))
+
+
+def fit_logistic(corpora: Sequence[LabelledProfiles], replays: Sequence[Replay], c: float, max_iter: int,
+                 weights: Mapping[str, float] | None = None) -> tuple[tuple[float, ...], float, tuple[float, ...], float]:
+    """Two logistic regressions over the replays of ``corpora``: the encoder's weights on
+    the rows of the encoder's basis, the lexical weights on every row's lexical features
+    (rows whose languages the encoder covers stand in for those it does not). ``weights``
+    give each corpus's rows a weight, by corpus name (1 when not named). Returns (encoder
+    weights, bias, lexical weights, bias), rounded to three places."""
+    from sklearn.linear_model import LogisticRegression
+
+    replay = Replay.concat(replays)
+    row_weight = np.concatenate([np.full(len(r.labels), (weights or {}).get(corpus.name, 1.0))
+                                 for corpus, r in zip(corpora, replays)])
+    encoder_rows = ~replay.is_lexical
+    encoder = LogisticRegression(C=c, max_iter=max_iter).fit(
+        replay.encoder[encoder_rows], replay.labels[encoder_rows], sample_weight=row_weight[encoder_rows])
+    lexical = LogisticRegression(C=c, max_iter=max_iter).fit(replay.lexical, replay.labels, sample_weight=row_weight)
+    return (tuple(round(float(w), 3) for w in encoder.coef_[0]), round(float(encoder.intercept_[0]), 3),
+            tuple(round(float(w), 3) for w in lexical.coef_[0]), round(float(lexical.intercept_[0]), 3))
+
 
 def gold_replay(corpus: LabelledProfiles) -> Replay:
     """Evidence rows (one per article and candidate story) and their 0/1 labels. A corpus
@@ -82,31 +110,16 @@ def gold_replay(corpus: LabelledProfiles) -> Replay:
                     rows.append(evidence)
                     labels.append(int(candidate == story))
             clusterer.place_in(profile, story)
-    width, lexical_width = len(Evidence.FEATURES), len(LEXICAL_FEATURES)
-    return Replay(np.array([e.as_vector() for e in rows]).reshape(-1, width),
-                  np.array([e.lexical_vector() for e in rows]).reshape(-1, lexical_width),
-                  np.array([e.basis == "lexical" for e in rows], dtype=bool), np.array(labels, dtype=int))
+    return Replay.of(rows, labels)
 
 
 def fit_rule(corpora: Sequence[LabelledProfiles], c: float = 1.0,
              weights: Mapping[str, float] | None = None) -> JoinRule:
-    """Two logistic regressions over the gold-state replays of ``corpora``: the encoder's
-    rule on the rows of the encoder's basis, the lexical rule on every row's lexical
-    features (rows whose languages the encoder covers stand in for those it does not).
-    ``weights`` give each corpus's rows a weight, by corpus name (1 when not named)."""
-    from sklearn.linear_model import LogisticRegression
-
-    replays = [gold_replay(corpus) for corpus in corpora]
-    replay = Replay.concat(replays)
-    row_weight = np.concatenate([np.full(len(r.labels), (weights or {}).get(corpus.name, 1.0))
-                                 for corpus, r in zip(corpora, replays)])
-    encoder_rows = ~replay.is_lexical
-    encoder = LogisticRegression(C=c, max_iter=5000).fit(replay.encoder[encoder_rows], replay.labels[encoder_rows],
-                                                         sample_weight=row_weight[encoder_rows])
-    lexical = LogisticRegression(C=c, max_iter=5000).fit(replay.lexical, replay.labels, sample_weight=row_weight)
-    return JoinRule(weights=tuple(round(float(w), 3) for w in encoder.coef_[0]), bias=round(float(encoder.intercept_[0]), 3),
-                    lexical_weights=tuple(round(float(w), 3) for w in lexical.coef_[0]),
-                    lexical_bias=round(float(lexical.intercept_[0]), 3))
+    """The join rule fitted (``fit_logistic``) on the gold-state replays of ``corpora``,
+    each corpus's rows weighted by ``weights``."""
+    weights_, bias, lexical_weights, lexical_bias = fit_logistic(
+        corpora, [gold_replay(corpus) for corpus in corpora], c, 5000, weights)
+    return JoinRule(weights=weights_, bias=bias, lexical_weights=lexical_weights, lexical_bias=lexical_bias)
 
 
 def cluster_with(corpus: LabelledProfiles, rule: JoinRule) -> list[str]:
@@ -127,30 +140,38 @@ def fold_group(corpus: LabelledProfiles, label: str) -> tuple[str, str]:
     return corpus.name.split("@")[0], label.split("~")[0]
 
 
-def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0,
-                                train: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
-                                ) -> dict[str, tuple[list[str], LabelledProfiles]]:
-    """For each corpus, the stories its articles get from rules fitted without them (folds
-    over stories, and pairs), with the held-out corpus in arrival order beside them. Only
-    the corpora named in ``train`` (all by default) are fitted on, with ``weights``."""
+def assign_folds(corpora: Sequence[LabelledProfiles], folds: int, seed: int) -> dict[tuple[str, str], int]:
+    """The fold of each ``fold_group`` of ``corpora``: each corpus's groups shuffled with
+    ``seed`` and dealt out in turn."""
     fold_of: dict[tuple[str, str], int] = {}
     for corpus in corpora:
         groups = sorted({fold_group(corpus, g) for g in corpus.gold})
         random.Random(seed).shuffle(groups)
         for i, group in enumerate(groups):
             fold_of.setdefault(group, i % folds)
+    return fold_of
 
-    def part(corpus: LabelledProfiles, fold: int, held_out: bool) -> LabelledProfiles:
-        keep = {g for g in set(corpus.gold) if (fold_of[fold_group(corpus, g)] == fold) == held_out}
-        return corpus.subset(keep)
 
+def fold_part(corpus: LabelledProfiles, fold_of: Mapping[tuple[str, str], int], fold: int,
+              held_out: bool) -> LabelledProfiles:
+    """The stories of ``corpus`` in ``fold`` (``held_out``), or in every other fold."""
+    return corpus.subset({g for g in set(corpus.gold) if (fold_of[fold_group(corpus, g)] == fold) == held_out})
+
+
+def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0,
+                                train: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
+                                ) -> dict[str, tuple[list[str], LabelledProfiles]]:
+    """For each corpus, the stories its articles get from rules fitted without them (folds
+    over stories, and pairs), with the held-out corpus in arrival order beside them. Only
+    the corpora named in ``train`` (all by default) are fitted on, with ``weights``."""
+    fold_of = assign_folds(corpora, folds, seed)
     out: dict[str, list[str]] = {c.name: [] for c in corpora}
     held: dict[str, list[LabelledProfiles]] = {c.name: [] for c in corpora}
     for fold in range(folds):
-        rule = fit_rule([part(c, fold, held_out=False) for c in corpora if train is None or c.name in train],
+        rule = fit_rule([fold_part(c, fold_of, fold, held_out=False) for c in corpora if train is None or c.name in train],
                         weights=weights)
         for corpus in corpora:
-            test = part(corpus, fold, held_out=True)
+            test = fold_part(corpus, fold_of, fold, held_out=True)
             out[corpus.name].extend(f"{fold}:{s}" for s in cluster_with(test, rule))
             held[corpus.name].append(test)
     return {name: (predicted, LabelledProfiles(name, tuple(p for t in held[name] for p in t.profiles),

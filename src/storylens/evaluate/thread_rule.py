@@ -11,29 +11,17 @@ engine then forms for the held-out fold's articles (B-cubed at thread level).
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
-import numpy as np
 
 from storylens.cluster.assign import StoryClusterer
-from storylens.cluster.evidence import LEXICAL_FEATURES, Evidence
+from storylens.cluster.evidence import Evidence
 from storylens.cluster.threads import ThreadRule
 from storylens.evaluate.clusters import bcubed
-from storylens.evaluate.join_rule import LabelledProfiles
+from storylens.evaluate.join_rule import LabelledProfiles, Replay, assign_folds, fit_logistic, fold_part
 
 
-@dataclass(frozen=True)
-class ThreadRows:
-    encoder: np.ndarray
-    lexical: np.ndarray
-    is_lexical: np.ndarray
-    labels: np.ndarray
-
-
-def thread_replay(corpus: LabelledProfiles) -> ThreadRows:
+def thread_replay(corpus: LabelledProfiles) -> Replay:
     """Evidence rows (article x other candidate story) of an engine replay, with 0/1 labels."""
     clusterer = StoryClusterer()
     story_gold: dict[str, Counter] = {}
@@ -52,32 +40,17 @@ def thread_replay(corpus: LabelledProfiles) -> ThreadRows:
         counts[gold] += 1
         for merged in placed.merged:
             counts.update(story_gold.pop(merged, Counter()))
-    return ThreadRows(np.array([e.as_vector() for e in rows]).reshape(-1, len(Evidence.FEATURES)),
-                      np.array([e.lexical_vector() for e in rows]).reshape(-1, len(LEXICAL_FEATURES)),
-                      np.array([e.basis == "lexical" for e in rows], dtype=bool), np.array(labels, dtype=int))
+    return Replay.of(rows, labels)
 
 
 def fit_thread_rule(corpora: Sequence[LabelledProfiles], c: float = 10.0,
                     weights: Mapping[str, float] | None = None) -> ThreadRule:
-    """Logistic regressions over the engine replays of ``corpora`` (the encoder's rule on
-    rows of the encoder's basis, the lexical rule on every row's lexical features);
-    ``weights`` weigh each corpus's rows, by name (1 when not named)."""
-    from sklearn.linear_model import LogisticRegression
-
-    replays = [thread_replay(corpus) for corpus in corpora]
-    row_weight = np.concatenate([np.full(len(r.labels), (weights or {}).get(c_.name, 1.0))
-                                 for c_, r in zip(corpora, replays)])
-    encoder = np.concatenate([r.encoder for r in replays])
-    lexical = np.concatenate([r.lexical for r in replays])
-    is_lexical = np.concatenate([r.is_lexical for r in replays])
-    labels = np.concatenate([r.labels for r in replays])
-    keep = ~is_lexical
-    enc = LogisticRegression(C=c, max_iter=10000).fit(encoder[keep], labels[keep], sample_weight=row_weight[keep])
-    lex = LogisticRegression(C=c, max_iter=10000).fit(lexical, labels, sample_weight=row_weight)
+    """The thread rule fitted (``join_rule.fit_logistic``) on the engine replays of ``corpora``,
+    each corpus's rows weighted by ``weights``; the shipped thresholds."""
+    weights_, bias, lexical_weights, lexical_bias = fit_logistic(
+        corpora, [thread_replay(corpus) for corpus in corpora], c, 10000, weights)
     shipped = ThreadRule()
-    return ThreadRule(weights=tuple(round(float(w), 3) for w in enc.coef_[0]), bias=round(float(enc.intercept_[0]), 3),
-                      lexical_weights=tuple(round(float(w), 3) for w in lex.coef_[0]),
-                      lexical_bias=round(float(lex.intercept_[0]), 3),
+    return ThreadRule(weights=weights_, bias=bias, lexical_weights=lexical_weights, lexical_bias=lexical_bias,
                       threshold=shipped.threshold, merge_threshold=shipped.merge_threshold)
 
 
@@ -93,21 +66,16 @@ def cross_validate_threads(corpora: Sequence[LabelledProfiles], folds: int = 3, 
                            train: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
                            ) -> dict[str, dict[str, float]]:
     """Thread-level B-cubed per corpus, each fold's threads formed by a rule fitted without
-    them (folds over each corpus's gold threads; only corpora in ``train`` are fitted on)."""
-    fold_of: dict[tuple[str, str], int] = {}
-    for corpus in corpora:
-        groups = sorted(set(corpus.gold))
-        random.Random(seed).shuffle(groups)
-        for i, group in enumerate(groups):
-            fold_of[(corpus.name, group)] = i % folds
+    them (folds over each corpus's gold threads, as ``join_rule.assign_folds`` deals them;
+    only corpora in ``train`` are fitted on)."""
+    fold_of = assign_folds(corpora, folds, seed)
     predicted: dict[str, list[str]] = {c.name: [] for c in corpora}
     held: dict[str, list[str]] = {c.name: [] for c in corpora}
     for fold in range(folds):
-        def part(corpus: LabelledProfiles, held_out: bool) -> LabelledProfiles:
-            return corpus.subset({g for g in set(corpus.gold) if (fold_of[(corpus.name, g)] == fold) == held_out})
-        rule = fit_thread_rule([part(c, False) for c in corpora if train is None or c.name in train], weights=weights)
+        rule = fit_thread_rule([fold_part(c, fold_of, fold, held_out=False) for c in corpora
+                                if train is None or c.name in train], weights=weights)
         for corpus in corpora:
-            test = part(corpus, True)
+            test = fold_part(corpus, fold_of, fold, held_out=True)
             predicted[corpus.name] += [f"{fold}:{t}" for t in threads_with(test, rule)[1]]
             held[corpus.name] += list(test.gold)
     return {name: bcubed(predicted[name], held[name]) for name in predicted}
