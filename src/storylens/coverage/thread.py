@@ -98,6 +98,7 @@ def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadR
     names: dict[str, tuple[Entity, ...]] = {}
     shared: dict[str, tuple[str, ...]] = {}
     if explain:
+        lead_of = {s.story.id: s.lead.id for s in detail.steps}
         with store.snapshot():
             for step in detail.steps[-MAX_EXPLAINED:]:
                 linked = linked_to[step.story.id]
@@ -105,7 +106,7 @@ def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadR
                     continue
                 for sid in (step.story.id, linked):
                     if sid not in names:
-                        lead = store.stored_article(next(s.lead.id for s in detail.steps if s.story.id == sid))
+                        lead = store.stored_article(lead_of[sid])
                         names[sid] = _names(lead["text"], lead["title"], lead["detected_language"])
                 outlets = frozenset(o.lower() for d in detail.steps if d.story.id in (step.story.id, linked)
                                     for o in d.story.outlets)
