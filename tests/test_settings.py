@@ -119,3 +119,28 @@ def test_every_limit_in_force_is_the_one_used(tmp_path):
         assert retry_delay(60.0, 5) == 100.0
     finally:
         use(before)
+
+
+def test_the_fetchers_politeness_comes_from_the_fetch_settings(tmp_path):
+    """[fetch] in the file sets what every Fetcher does unless told otherwise; 0 retries and
+    no pause are allowed, a negative pause is not; a watch file's politeness still wins."""
+    from storylens import settings as settings_module
+    from storylens.ingest.fetch import Fetcher
+    from storylens.settings import use
+
+    (tmp_path / "storylens.toml").write_text("[fetch]\ntimeout = 4.5\nretries = 0\nmin_interval = 0\n")
+    loaded = load_settings(env={"STORYLENS_FETCH_BACKOFF": "0.25"}, cwd=tmp_path)
+    assert loaded.settings.fetch.timeout == 4.5 and loaded.settings.fetch.retries == 0
+    assert loaded.settings.fetch.min_interval == 0.0 and loaded.sources["fetch.backoff"] == "environment"
+    before = settings_module.current()
+    try:
+        use(loaded.settings)
+        with Fetcher() as fetcher:
+            assert (fetcher.timeout, fetcher.retries, fetcher.backoff, fetcher.min_interval) == (4.5, 0, 0.25, 0.0)
+        with Fetcher(timeout=2.0) as fetcher:
+            assert fetcher.timeout == 2.0 and fetcher.retries == 0
+    finally:
+        use(before)
+    (tmp_path / "storylens.toml").write_text("[fetch]\nmin_interval = -1\n")
+    with pytest.raises(ConfigError, match=r"fetch.min_interval: must be 0 or more, not -1"):
+        load_settings(env={}, cwd=tmp_path)

@@ -30,6 +30,7 @@ from storylens.errors import ConfigError
 
 MB = 1024 * 1024
 SHARE = {"at_most": 1.0}  # a probability or a share: above 0, at most 1
+ZERO_OK = {"zero_ok": True}  # 0 is allowed (no retries, no pause)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,19 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class FetchSettings:
+    """The fetcher's politeness (``ingest.fetch.Fetcher``); a watch file's ``[politeness]``
+    table overrides them for its sources."""
+
+    timeout: float = 10.0  # seconds before a request is given up
+    retries: int = field(default=3, metadata=ZERO_OK)  # further tries of a 5xx answer, a timeout or a lost connection
+    backoff: float = 1.0  # seconds before the first retry, doubled for each next one
+    min_interval: float = field(default=1.0, metadata=ZERO_OK)  # seconds between two requests to one host
+    robots_ttl: float = 3600.0  # seconds a host's robots.txt is kept
+    robots_retry: float = 600.0  # seconds before an unreadable robots.txt is asked for again
+
+
+@dataclass(frozen=True)
 class WatchSettings:
     every: float = 600.0  # seconds between polls of a source that says nothing else
     max_backoff: float = 6 * 3600.0  # the longest wait after failures
@@ -79,6 +93,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,13 +101,13 @@ class Settings:
 
 
 DEFAULTS = Settings()
-SECTIONS = ("ingest", "stories", "server", "watch")
+SECTIONS = ("ingest", "stories", "server", "fetch", "watch")
 CONFIG_FILE = "storylens.toml"
 
 
-def _typed(value: Any, kind: type, where: str, at_most: float | None = None) -> Any:
-    """``value`` as ``kind`` (from TOML or an environment string), above 0 and at most
-    ``at_most`` when given, or a ConfigError naming ``where``."""
+def _typed(value: Any, kind: type, where: str, at_most: float | None = None, zero_ok: bool = False) -> Any:
+    """``value`` as ``kind`` (from TOML or an environment string), above 0 (or 0 with
+    ``zero_ok``) and at most ``at_most`` when given, or a ConfigError naming ``where``."""
     try:
         if isinstance(value, str):
             value = value.strip()
@@ -103,8 +118,8 @@ def _typed(value: Any, kind: type, where: str, at_most: float | None = None) -> 
             raise TypeError
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: {value!r} is not a{'n integer' if kind is int else ' number'}") from None
-    if value <= 0:
-        raise ConfigError(f"{where}: must be above 0, not {value!r}")
+    if value < 0 or (value == 0 and not zero_ok):
+        raise ConfigError(f"{where}: must be {'0 or more' if zero_ok else 'above 0'}, not {value!r}")
     if at_most is not None and value > at_most:
         raise ConfigError(f"{where}: a probability or share, at most {at_most:g}, not {value!r}")
     return value
@@ -127,7 +142,8 @@ def _with(base: Settings, values: Mapping[str, Any], origin: str, sources: dict[
                     raise ConfigError(f"{origin}: [{key}] has no setting {name!r}; known: {', '.join(sorted(known))}")
                 declared = known[name]
                 updates[name] = _typed(item, float if isinstance(declared.default, float) else int,
-                                       f"{origin}: {key}.{name}", declared.metadata.get("at_most"))
+                                       f"{origin}: {key}.{name}", declared.metadata.get("at_most"),
+                                       declared.metadata.get("zero_ok", False))
                 sources[f"{key}.{name}"] = origin
             changes[key] = dataclasses.replace(section, **updates)
         else:

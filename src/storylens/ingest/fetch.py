@@ -134,20 +134,22 @@ class _CheckedBackend(httpcore.SyncBackend):
 class Fetcher:
     """Polite HTTP GETs for feeds and pages. Use as a context manager or call ``close()``."""
 
-    def __init__(self, *, user_agent: str = USER_AGENT, timeout: float = 10.0, retries: int = 3,
-                 backoff: float = 1.0, min_interval: float = 1.0, respect_robots: bool = True,
-                 robots_ttl: float = 3600.0, robots_retry: float = 600.0, max_bytes: int | None = None,
+    def __init__(self, *, user_agent: str = USER_AGENT, timeout: float | None = None, retries: int | None = None,
+                 backoff: float | None = None, min_interval: float | None = None, respect_robots: bool = True,
+                 robots_ttl: float | None = None, robots_retry: float | None = None, max_bytes: int | None = None,
                  max_redirects: int | None = None, allow_private: bool | Iterable[str] = False) -> None:
+        settings = current()  # what is not given: the settings in force ([fetch], [ingest])
+        polite = settings.fetch
         self.user_agent = user_agent
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.min_interval = min_interval
+        self.timeout = polite.timeout if timeout is None else timeout
+        self.retries = polite.retries if retries is None else retries
+        self.backoff = polite.backoff if backoff is None else backoff
+        self.min_interval = polite.min_interval if min_interval is None else min_interval
         self.respect_robots = respect_robots
-        self.robots_ttl = robots_ttl
-        self.robots_retry = robots_retry
-        self.max_bytes = max_bytes or current().ingest.max_fetch_bytes  # default: the settings in force
-        self.max_redirects = max_redirects or current().ingest.max_redirects
+        self.robots_ttl = polite.robots_ttl if robots_ttl is None else robots_ttl
+        self.robots_retry = polite.robots_retry if robots_retry is None else robots_retry
+        self.max_bytes = max_bytes or settings.ingest.max_fetch_bytes
+        self.max_redirects = max_redirects or settings.ingest.max_redirects
         self.allow_private = allow_private
         self._client: httpx.Client | None = None
         self._private_ok = False  # the policy of the hop being fetched (one request at a time)
