@@ -119,3 +119,20 @@ def test_the_queries_of_the_cli_and_the_server(location, demo):
         assert log.validators("https://example.org/feed.xml").etag == '"v1"'
     with open_store(location) as again:  # what the fetcher remembers is kept with the store
         assert again.fetch_log().validators("https://example.org/feed.xml").etag == '"v1"'
+
+
+def test_thread_queries(location, demo):
+    from conftest import ROOT
+
+    follow_ups = list(read_articles(ROOT / "demo" / "follow-ups.jsonl"))
+    with filled(location, demo + follow_ups) as store:
+        placed = store.story_threads()
+        assert set(placed) == {s.id for s in store.stories()} and store.thread_seq() >= len(set(placed.values()))
+        page = store.threads()
+        assert page.total == len(set(placed.values())) and {t.id for t in page.threads} == set(placed.values())
+        longest = max(page.threads, key=lambda t: len(store.thread(t.id).steps))
+        detail = store.thread(longest.id)
+        assert len(detail.steps) >= 2, "the port chief's resignation is a step of the fire's thread"
+        assert [s.id for s in store.thread_stories(longest.id)] == [step.story.id for step in detail.steps]
+        with pytest.raises(StoreNotFound):
+            store.thread_stories("t999999")

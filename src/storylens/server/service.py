@@ -327,8 +327,7 @@ class StoryService:
         if not story.thread_id:
             return None
         store = self.reader()
-        with store.snapshot():
-            steps = [s.story for s in store.thread(story.thread_id).steps]
+        steps = store.thread_stories(story.thread_id)
         ids = [s.id for s in steps]
         at = ids.index(story.id) if story.id in ids else None
         pick = (lambda i: {"id": steps[i].id, "title": steps[i].title} if at is not None and 0 <= i < len(steps) else None)
@@ -440,6 +439,10 @@ class StoryService:
         first, second = compare_input(a, "a", self.max_compare_chars), compare_input(b, "b", self.max_compare_chars)
         import storylens
 
+        if not fast:
+            from storylens.analyze.deep import prefetch
+
+            prefetch((first, second))
         with self._analysis_lock:
             return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
 

@@ -268,6 +268,10 @@ class Store(ABC):
         """One thread with its stories in time order; a merged-away id leads to its survivor."""
 
     @abstractmethod
+    def thread_stories(self, thread_id: str) -> list[Story]:
+        """The stories of ``thread`` alone, in the same order, without leads or members."""
+
+    @abstractmethod
     def stored_article(self, article_id: str) -> dict[str, Any]:
         """One stored article as a JSON-ready dict (the fields of a JSONL record, plus its story)."""
 

@@ -332,6 +332,9 @@ class SQLiteStore(Store):
     def thread(self, thread_id: str) -> ThreadDetail:
         return thread_queries.thread(self, thread_id)
 
+    def thread_stories(self, thread_id: str) -> list[Story]:
+        return thread_queries.thread_stories(self, thread_id)
+
     def state_path(self, name: str) -> Path | None:
         return self.path.with_name(f"{self.path.name}.{name}")
 

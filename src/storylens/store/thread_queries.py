@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from storylens.errors import StoreNotFound
-from storylens.store.base import StoryMember, Thread, ThreadDetail, ThreadPage, ThreadStory
+from storylens.store.base import Story, StoryMember, Thread, ThreadDetail, ThreadPage, ThreadStory
 from storylens.store.connect import guarded
 from storylens.store.queries import snapshot
 from storylens.store.rows import STORY_SQL, THREAD_MEMBERS, filtered, follow_merges, read_date, story_row
@@ -60,6 +60,20 @@ def live_thread(store: SQLiteStore, thread_id: str) -> str:
 
 
 @guarded
+def _in_time_order(store: SQLiteStore, thread_id: str) -> list[Story]:
+    """The live stories of a live thread, by first report (undated last), then id."""
+    sql = STORY_SQL.format(where="AND s.thread_id = ?", having="")
+    stories = [story_row(r) for r in store.conn.execute(sql, (thread_id,))]
+    return sorted(stories, key=lambda s: (s.first_published is None, s.first_published or datetime.min, s.id))
+
+
+def thread_stories(store: SQLiteStore, thread_id: str) -> list[Story]:
+    """The stories of a thread in time order, without their leads and members (a story
+    page's steps before and after it)."""
+    with snapshot(store):
+        return _in_time_order(store, live_thread(store, thread_id))
+
+
 def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
     """One thread, its stories in time order (undated last), each with its first report."""
     with snapshot(store):
@@ -67,8 +81,7 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
         row = store.conn.execute(_THREAD_SQL.format(where="AND t.id = ?", having=""), (thread_id,)).fetchone()
         if row is None:
             raise StoreNotFound(f"thread {thread_id!r} in {store.path} has no story left")
-        sql = STORY_SQL.format(where="AND s.thread_id = ?", having="")
-        stories = [story_row(r) for r in store.conn.execute(sql, (thread_id,))]
+        stories = _in_time_order(store, thread_id)
         links = dict((r[0], (r[1], r[2])) for r in store.conn.execute(
             "SELECT id, linked_story, link_score FROM stories WHERE thread_id = ?", (thread_id,)))
         members: dict[str, list[str]] = {}
@@ -78,8 +91,7 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
                 " ORDER BY a.published IS NULL, a.published, a.rowid", (thread_id,)):
             members.setdefault(story_id, []).append(article_id)
         steps = []
-        for story in sorted(stories, key=lambda s: (s.first_published is None, s.first_published or datetime.min,
-                                                    s.id)):
+        for story in stories:
             r = store.conn.execute(
                 "SELECT id, title, outlet, url, language, published, duplicate_of, duplicate_kind, overlap,"
                 " story_score, substr(text, 1, ?) FROM articles WHERE story_id = ?"
