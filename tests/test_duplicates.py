@@ -208,3 +208,27 @@ def test_best_match_exact_first_then_earliest(demo):
 def test_thresholds_checked(near, partial):
     with pytest.raises(ConfigError, match="between 0 and 1"):
         DuplicateIndex(near=near, partial=partial)
+
+
+def test_the_sorted_bands_find_what_datasketchs_lsh_finds():
+    """Candidates through the sorted bands and the rows added since the last sort are the
+    rows datasketch's MinHashLSH of the same single-value bands returns, at every size."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from storylens.match.duplicates import BANDS, NUM_PERM, SCHEME, SEED, UNSORTED, BandIndex
+
+    rng = np.random.default_rng(7)
+    n = 2 * UNSORTED + 500  # a sort happens, then rows pile up unsorted again
+    hashes = rng.integers(0, 2 ** 20, size=(n, NUM_PERM), dtype=np.uint64)  # small values: bands collide
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, 1))
+    bands = BandIndex()
+    checked = 0
+    for row in range(n):
+        if row % 97 == 0 and row:
+            query = hashes[rng.integers(0, row)].copy()
+            query[rng.random(NUM_PERM) < 0.8] = rng.integers(2 ** 40, 2 ** 41)  # keep about a fifth of the values
+            expected = sorted(lsh.query(LeanMinHash(seed=SEED, hashvalues=query, scheme=SCHEME)))
+            assert bands.matching(hashes, row, query).tolist() == expected
+            checked += bool(expected)
+        lsh.insert(row, LeanMinHash(seed=SEED, hashvalues=hashes[row], scheme=SCHEME), check_duplication=False)
+    assert bands.sorted_ > UNSORTED and checked > 100
