@@ -22,6 +22,28 @@ def test_same_story_without_e5(seed_paths):
     assert fast.features.e5_whole_cosine != fast.features.e5_whole_cosine  # NaN: e5 was not run
 
 
+def test_e5_vectors_computed_in_the_background_are_the_ones_computed_in_line(seed_paths, seed_comparison):
+    """compare_files embeds both articles with e5 while it analyses them: the features are
+    those of embedding each one when it is compared."""
+    import numpy as np
+
+    import storylens
+    from storylens.analyze import deep
+    from storylens.ingest import read_article
+
+    articles = [read_article(str(p)) for p in seed_paths]
+    deep.clear_cache()
+    in_line = [deep.deep_vectors(a) for a in articles]
+    deep.clear_cache()
+    deep.prefetch(articles)
+    deep.prefetch(articles)  # asked twice: embedded once
+    background = [deep.deep_vectors(a) for a in articles]
+    for x, y in zip(in_line, background):
+        assert x is not y and np.allclose(x.whole, y.whole, atol=1e-6) and np.allclose(x.passages, y.passages, atol=1e-6)
+    again = storylens.compare_files(str(seed_paths[0]), str(seed_paths[1])).to_dict()
+    assert again["overall"] == seed_comparison["overall"] and again["dimensions"] == seed_comparison["dimensions"]
+
+
 def test_minister_spellings_are_one_entity(seed_comparison):
     shared = seed_comparison["entities"]["shared"]
     minister = [e for e in shared if any("Muallem" in v for v in e["variants"]) and any("Moualem" in v for v in e["variants"])]

@@ -76,8 +76,15 @@ def analyze(article: Article) -> AnalyzedArticle:
 
 
 def compare_files(path_a: str, path_b: str, fast: bool = False) -> Comparison:
-    """Read, analyse and compare two article files (``FILE`` or ``FILE#ID``)."""
+    """Read, analyse and compare two article files (``FILE`` or ``FILE#ID``). Unless
+    ``fast``, the e5 vectors of both are computed in the background while they are analysed."""
     from storylens.ingest import read_article
+
+    a, b = read_article(path_a), read_article(path_b)
+    if not fast:
+        from storylens.analyze.deep import prefetch
+
+        prefetch((a, b))
     from storylens.match import compare
 
-    return compare(analyze(read_article(path_a)), analyze(read_article(path_b)), fast=fast)
+    return compare(analyze(a), analyze(b), fast=fast)

