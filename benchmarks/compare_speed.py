@@ -57,25 +57,32 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"words: A {len(a.text.split())}, B {len(b.text.split())}; repeats: {args.repeat}")
     print(f"model load (import + USE + spaCy warm-up): {load:.2f} s; e5 load: {deep_load:.2f} s")
-    for fast in (True, False):
-        analyze_times, compare_times, total_times = [], [], []
-        for _ in range(args.repeat):
+    from storylens.analyze.deep import prefetch
+
+    # three ways, interleaved in each repeat: --fast; default with e5 after analysis (the
+    # library's compare of analysed articles); default with e5 in the background while
+    # both are analysed (what compare_files, the CLI and POST /compare do)
+    ways = {"compare --fast (no e5)": (True, False), "compare (default, with e5), e5 after analysis": (False, False),
+            "compare (default, with e5), e5 in the background during analysis": (False, True)}
+    times = {name: ([], [], []) for name in ways}
+    for _ in range(args.repeat):
+        for name, (fast, background) in ways.items():
             clear_cache()
             t1 = time.perf_counter()
+            if background:
+                prefetch((a, b))
             xa, xb = storylens.analyze(a), storylens.analyze(b)
             t2 = time.perf_counter()
             storylens.compare(xa, xb, fast=fast)
             t3 = time.perf_counter()
-            analyze_times.append((t2 - t1) / 2)
-            compare_times.append(t3 - t2)
-            total_times.append(t3 - t1)
-        name = "compare --fast (no e5)" if fast else "compare (default, with e5)"
+            for kept, value in zip(times[name], ((t2 - t1) / 2, t3 - t2, t3 - t1)):
+                kept.append(value)
+    for name, (analyze_times, compare_times, total_times) in times.items():
         print(f"\n{name}")
         print(f"  analyze one article (median): {statistics.median(analyze_times) * 1000:.0f} ms")
         print(f"  compare two analysed articles (median): {statistics.median(compare_times) * 1000:.1f} ms")
         print(f"  analyze both + compare (median): {statistics.median(total_times) * 1000:.0f} ms"
-              + ("  (target < 500 ms)" if fast else ""))
-
+              + ("  (target < 500 ms)" if ways[name][0] else "  (target < 1,000 ms)"))
 
 if __name__ == "__main__":
     main()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import run_cli
-from storylens.errors import InputError
+from storylens.errors import ConfigError, InputError
 from storylens.evaluate.pairs import read_pairs
-from storylens.match.learned import FAST_MODEL_PATH, MODEL_PATH, LearnedScorer
+from storylens.match import scorer_arrays
+from storylens.match.scorer_arrays import FAST_MODEL_PATH, MODEL_PATH
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +53,13 @@ def tiny(sample: Path, tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("fast", [False, True], ids=["with-e5", "fast"])
 def test_train_pairs_writes_a_loadable_model(tiny: Path, tmp_path: Path, fast: bool):
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.npz"
     flags = ["--fast"] if fast else []
     result = run_cli("train", "pairs", str(tiny), "--out", str(model), "--folds", "2", "--json", *flags)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert model.exists() and data["model_bytes"] < 5_000_000 and data["fast"] is fast
-    assert LearnedScorer.load(model).uses_deep_ is not fast
+    assert scorer_arrays.load(model).uses_deep_ is not fast
     if not fast:
         return  # scoring with the e5 model again costs a minute; the fast model shows the round trip
     again = run_cli("eval", "pairs", str(tiny), "--model", str(model), "--json")
@@ -63,10 +67,38 @@ def test_train_pairs_writes_a_loadable_model(tiny: Path, tmp_path: Path, fast: b
     assert json.loads(again.stdout)["pearson"]["overall"] > 0.5  # it was trained on these pairs
 
 
+@pytest.mark.parametrize("deep", [True, False], ids=["with-e5", "fast"])
+def test_the_scorer_as_arrays_predicts_what_scikit_learn_predicts(tmp_path: Path, deep: bool):
+    """The exported arrays (trees, SVR, ridge) give scikit-learn's predictions, through a
+    saved file, and reading them imports no scikit-learn."""
+    from storylens.match.features import PRODUCT_DIM, PairFeatures
+    from storylens.match.learned import TARGETS, fit_scorer
+
+    rng = np.random.default_rng(3)
+    n, width = 160, len(PairFeatures.names()) + PRODUCT_DIM
+    X = rng.normal(size=(n, width))
+    Y = np.clip(2.5 + X[:, :len(TARGETS)] + rng.normal(scale=0.3, size=(n, len(TARGETS))), 1, 4)
+    fitted = fit_scorer(X[:120], Y[:120], deep=deep)
+    saved = scorer_arrays.load(fitted.save(tmp_path / "model.npz"))
+    assert np.abs(saved.predict(X[120:]) - fitted.predict(X[120:])).max() < 1e-9
+    assert saved.uses_deep_ is deep and saved.same_story_max_overall_ == fitted.same_story_max_overall_
+    probe = "import sys; from storylens.match import scorer_arrays; scorer_arrays.default_scorer(); print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_a_model_file_of_another_kind_is_one_error(tmp_path: Path):
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(b"not a zip file")
+    with pytest.raises(ConfigError, match="model.npz: not a storylens pair model"):
+        scorer_arrays.load(bad)
+    with pytest.raises(ConfigError, match="no such model file"):
+        scorer_arrays.load(tmp_path / "missing.npz")
+
+
 def test_shipped_models_load_and_stay_small():
     for path, deep in ((MODEL_PATH, True), (FAST_MODEL_PATH, False)):
         assert path.stat().st_size < 5_000_000
-        assert LearnedScorer.load(path).uses_deep_ is deep
+        assert scorer_arrays.load(path).uses_deep_ is deep
 
 
 @pytest.mark.parametrize("mutate,message", [

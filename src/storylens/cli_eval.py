@@ -28,9 +28,9 @@ def eval_pairs_command(
 ) -> None:
     """Pearson correlation of predicted with gold scores, overall, per dimension and per language pair."""
     from storylens.evaluate.run import eval_pairs
-    from storylens.match.learned import LearnedScorer, default_scorer
+    from storylens.match import scorer_arrays
 
-    scorer = LearnedScorer.load(model) if model else default_scorer(fast)
+    scorer = scorer_arrays.load(model) if model else scorer_arrays.default_scorer(fast)
     result = progress_run(eval_pairs, "analysing pairs", path=pairs_file, scorer=scorer)
     if as_json:
         print_json(result)

@@ -10,8 +10,8 @@ import numpy as np
 
 from storylens.evaluate.metrics import cross_validate, pearson_table, same_story_quality
 from storylens.evaluate.pairs import analyze_pairs, article_groups, feature_matrix, gold_matrix, read_pairs
-from storylens.match.learned import LearnedScorer, default_scorer, fit_scorer, uses_deep
-from storylens.match.scoring import Scorer
+from storylens.match.scorer_arrays import default_scorer, uses_deep
+from storylens.match.scoring import RuleScorer, Scorer
 
 Progress = Callable[[int], None]
 
@@ -25,7 +25,7 @@ def eval_pairs(path: str | Path, scorer: Scorer | None = None, progress: Progres
     scorer = scorer or default_scorer()
     start = time.perf_counter()
     X = feature_matrix(analyze_pairs(pairs, progress=progress), deep=uses_deep(scorer), progress=progress)
-    if isinstance(scorer, LearnedScorer):
+    if not isinstance(scorer, RuleScorer):  # a learned scorer, as arrays or fitted: all rows at once
         pred = scorer.predict(X)
     else:
         from storylens.match.features import PairFeatures
@@ -47,6 +47,8 @@ def train_pairs(path: str | Path, out: str | Path, folds: int = 5, seed: int = 0
                 progress: Progress | None = None, on_total: Callable[[int], None] | None = None) -> dict:
     """Cross-validate on the file, then fit on all of it and save the model to ``out``.
     ``fast``: a scorer without e5 features (``compare --fast``)."""
+    from storylens.match.learned import fit_scorer
+
     pairs = read_pairs(path)
     if on_total:
         on_total(2 * len(pairs))  # analysis, then comparison

@@ -12,7 +12,7 @@ from storylens.match.align import align_sentences, best_match_mean
 from storylens.match.entities import entity_dict, match_entities, shared_entity_dict
 from storylens.match.features import PairFeatures, pair_features
 from storylens.match.quotes import identical, match_quotes, word_changes
-from storylens.match.learned import default_scorer, uses_deep
+from storylens.match.scorer_arrays import default_scorer, uses_deep
 from storylens.match.scoring import Scorer, Scores
 
 

@@ -9,19 +9,17 @@ training rows is predicted out of fold, so the average never sees a fitted answe
 The six dimensions get one gradient-boosted regressor each. ``same_story`` is a
 threshold on predicted overall, calibrated on cross-validated predictions.
 
-The trained model ships in ``storylens/models/`` and loads without network;
-``storylens train pairs`` rebuilds it with a fixed seed.
+``storylens train pairs`` fits it with a fixed seed and saves it as arrays
+(``scorer_arrays``): the model that ships in ``storylens/models/`` predicts with numpy
+alone, so ``compare`` never imports scikit-learn.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import joblib
 import numpy as np
-import sklearn
 from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor, VotingRegressor
 from sklearn.linear_model import RidgeCV
 from sklearn.model_selection import GroupKFold
@@ -30,13 +28,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 from storylens.errors import ConfigError
+from storylens.match import scorer_arrays
 from storylens.match.features import DEEP_PREFIXES, PairFeatures
-from storylens.match.scoring import DIMENSIONS, RuleScorer, Scorer, Scores
+from storylens.match.scoring import DIMENSIONS, Scores
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "pair_scorer.joblib"
-FAST_MODEL_PATH = MODEL_PATH.with_name("pair_scorer_fast.joblib")  # without e5 features
 TARGETS = ("overall", *DIMENSIONS)
-FORMAT_VERSION = 2
 INNER_FOLDS = 5  # out-of-fold predictions of the product ridge for the training rows
 N_SCALAR = len(PairFeatures.names())
 # the scalar columns a scorer without e5 reads
@@ -108,30 +104,13 @@ class LearnedScorer:
     def score(self, features: PairFeatures) -> Scores:
         return self.scores_from(self.predict(features.as_vector())[0])
 
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"format": FORMAT_VERSION, "sklearn": sklearn.__version__, "models": list(self.models_),
-                     "product": self.product_model_, "threshold": self.same_story_max_overall_,
-                     "features": list(self.feature_names_)},
-                    path, compress=3)
-        return path
+    def arrays(self) -> scorer_arrays.ArrayScorer:
+        """The same scorer as arrays: numpy predicts it, scikit-learn is not needed."""
+        return scorer_arrays.export(self.models_, self.product_model_, self.same_story_max_overall_, self.feature_names_)
 
-    @classmethod
-    def load(cls, path: str | Path = MODEL_PATH) -> LearnedScorer:
-        path = Path(path)
-        try:
-            state = joblib.load(path)
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: no such model file") from None
-        except Exception as exc:
-            raise ConfigError(f"{path}: not a storylens pair model ({type(exc).__name__})") from None
-        if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
-            raise ConfigError(f"{path}: not a storylens pair model of format {FORMAT_VERSION}; "
-                              "retrain with `storylens train pairs`")
-        if tuple(state["features"]) != tuple(PairFeatures.names()):
-            raise ConfigError(f"{path}: trained on other features; retrain with `storylens train pairs`")
-        return cls(tuple(state["models"]), state["product"], float(state["threshold"]), tuple(state["features"]))
+    def save(self, path: str | Path) -> Path:
+        """Write the scorer's arrays (``scorer_arrays.save``); ``scorer_arrays.load`` reads them."""
+        return scorer_arrays.save(self.arrays(), path)
 
 
 def _product_out_of_fold(product: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int) -> np.ndarray:
@@ -183,16 +162,3 @@ def calibrate_threshold(predicted_overall: np.ndarray, gold_overall: np.ndarray)
         if f1 > best_f1:
             best, best_f1 = float(round(cut, 2)), f1
     return best
-
-
-@lru_cache(maxsize=2)
-def default_scorer(fast: bool = False) -> Scorer:
-    """The shipped learned scorer (``fast``: the one without e5), or the rule scorer when
-    no model file is installed."""
-    path = FAST_MODEL_PATH if fast else MODEL_PATH
-    return LearnedScorer.load(path) if path.exists() else RuleScorer()
-
-
-def uses_deep(scorer: Scorer) -> bool:
-    """Whether ``scorer`` reads the e5 features (the rule scorer does not)."""
-    return bool(getattr(scorer, "uses_deep_", False))
