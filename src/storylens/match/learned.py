@@ -29,14 +29,11 @@ from sklearn.svm import SVR
 
 from storylens.errors import ConfigError
 from storylens.match import scorer_arrays
-from storylens.match.features import DEEP_PREFIXES, PairFeatures
-from storylens.match.scoring import DIMENSIONS, Scores
+from storylens.match.features import PairFeatures
+from storylens.match.scoring import DIMENSIONS, Scores, scores_of
 
 TARGETS = ("overall", *DIMENSIONS)
 INNER_FOLDS = 5  # out-of-fold predictions of the product ridge for the training rows
-N_SCALAR = len(PairFeatures.names())
-# the scalar columns a scorer without e5 reads
-USE_COLUMNS = np.array([k for k, name in enumerate(PairFeatures.names()) if not name.startswith(DEEP_PREFIXES)])
 
 
 def _regressor(seed: int, n_samples: int) -> HistGradientBoostingRegressor:
@@ -61,16 +58,9 @@ def _ridge() -> RidgeCV:
     return RidgeCV(alphas=np.logspace(-2, 3, 12))
 
 
-def _split(X: np.ndarray, deep: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(scalar features, e5 product) of rows of ``PairFeatures.as_vector()``; without
-    ``deep``, the scalars that need no e5."""
-    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-    return (X[:, :N_SCALAR] if deep else X[:, USE_COLUMNS]), X[:, N_SCALAR:]
-
-
 @dataclass(frozen=True)
 class LearnedScorer:
-    """Fitted state only (trailing ``_``); build with ``fit_scorer`` or ``load``."""
+    """Fitted state only (trailing ``_``); build with ``fit_scorer``, save as arrays with ``save``."""
 
     models_: tuple  # overall (on scalars [+ product ridge]), then one per dimension (scalars)
     product_model_: RidgeCV | None  # None: a scorer without e5 (``compare --fast``)
@@ -83,7 +73,7 @@ class LearnedScorer:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n, 7) scores in ``TARGETS`` order, clipped to the 1..4 scale."""
-        scalars, product = _split(X, self.uses_deep_)
+        scalars, product = scorer_arrays.split_columns(X, self.uses_deep_)
         if self.uses_deep_:
             scalars_in = np.column_stack([scalars, self.product_model_.predict(product)])
         else:
@@ -93,13 +83,7 @@ class LearnedScorer:
         return np.clip(np.column_stack([overall, *dims]), 1.0, 4.0)
 
     def scores_from(self, row: np.ndarray) -> Scores:
-        overall = float(row[0])
-        return Scores(
-            similarity=round((4.0 - overall) / 3.0, 4),
-            same_story=overall <= self.same_story_max_overall_,
-            overall=round(overall, 2),
-            dimensions={name: round(float(v), 2) for name, v in zip(DIMENSIONS, row[1:])},
-        )
+        return scores_of(row, self.same_story_max_overall_)
 
     def score(self, features: PairFeatures) -> Scores:
         return self.scores_from(self.predict(features.as_vector())[0])
@@ -131,7 +115,7 @@ def fit_scorer(X: np.ndarray, Y: np.ndarray, groups: np.ndarray | None = None, t
     ``deep=False`` fits a scorer that reads no e5 feature (``compare --fast``)."""
     if len(X) != len(Y) or Y.shape[1] != len(TARGETS):
         raise ConfigError(f"need X rows == Y rows and {len(TARGETS)} targets, got {X.shape} and {Y.shape}")
-    scalars, product = _split(X, deep)
+    scalars, product = scorer_arrays.split_columns(X, deep)
     groups = np.arange(len(X)) if groups is None else np.asarray(groups)
     product_model = None
     scalars_in = scalars

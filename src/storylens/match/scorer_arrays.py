@@ -31,13 +31,20 @@ import numpy as np
 
 from storylens.errors import ConfigError
 from storylens.match.features import DEEP_PREFIXES, PairFeatures
-from storylens.match.scoring import DIMENSIONS, RuleScorer, Scorer, Scores
+from storylens.match.scoring import RuleScorer, Scorer, Scores, scores_of
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "pair_scorer.npz"
 FAST_MODEL_PATH = MODEL_PATH.with_name("pair_scorer_fast.npz")  # without e5 features
 FORMAT = "storylens-pair-scorer-arrays/1"
 N_SCALAR = len(PairFeatures.names())
-_NO_DEEP = np.array([k for k, name in enumerate(PairFeatures.names()) if not name.startswith(DEEP_PREFIXES)])
+NO_DEEP = np.array([k for k, name in enumerate(PairFeatures.names()) if not name.startswith(DEEP_PREFIXES)])
+
+
+def split_columns(X: np.ndarray, deep: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(scalar features, e5 product) of rows of ``PairFeatures.as_vector()``; without
+    ``deep``, the scalars that need no e5."""
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    return (X[:, :N_SCALAR] if deep else X[:, NO_DEEP]), X[:, N_SCALAR:]
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,18 +158,14 @@ class ArrayScorer:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n, 7) scores in overall-then-dimensions order, clipped to the 1..4 scale."""
-        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        scalars = X[:, :N_SCALAR] if self.uses_deep_ else X[:, _NO_DEEP]
-        inputs = np.column_stack([scalars, self.product_.predict(X[:, N_SCALAR:])]) if self.uses_deep_ else scalars
+        scalars, product = split_columns(X, self.uses_deep_)
+        inputs = np.column_stack([scalars, self.product_.predict(product)]) if self.uses_deep_ else scalars
         overall = np.mean([model.predict(inputs) for model in self.overall_], axis=0)
         dims = [model.predict(scalars) for model in self.dimensions_]
         return np.clip(np.column_stack([overall, *dims]), 1.0, 4.0)
 
     def scores_from(self, row: np.ndarray) -> Scores:
-        overall = float(row[0])
-        return Scores(similarity=round((4.0 - overall) / 3.0, 4), same_story=overall <= self.same_story_max_overall_,
-                      overall=round(overall, 2),
-                      dimensions={name: round(float(v), 2) for name, v in zip(DIMENSIONS, row[1:])})
+        return scores_of(row, self.same_story_max_overall_)
 
     def score(self, features: PairFeatures) -> Scores:
         return self.scores_from(self.predict(features.as_vector())[0])

@@ -17,6 +17,13 @@ from storylens.match.features import PairFeatures
 DIMENSIONS = ("geography", "entities", "time", "narrative", "style", "tone")
 
 
+def scores_of(row, same_story_max_overall: float) -> Scores:
+    """``Scores`` of a learned scorer's predicted row (overall, then ``DIMENSIONS``)."""
+    overall = float(row[0])
+    return Scores(similarity=round((4.0 - overall) / 3.0, 4), same_story=overall <= same_story_max_overall,
+                  overall=round(overall, 2), dimensions={name: round(float(v), 2) for name, v in zip(DIMENSIONS, row[1:])})
+
+
 @dataclass(frozen=True)
 class Scores:
     similarity: float  # 0..1
