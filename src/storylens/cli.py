@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from storylens.cli_eval import eval_app, train_app
+from storylens.cli_spark import spark_app
 from storylens.cli_output import err, out, print_json, progress_run
 from storylens.errors import StorylensError
 
@@ -20,6 +21,7 @@ app = typer.Typer(help="Follow a news story across outlets and languages.", no_a
                   pretty_exceptions_enable=False, add_completion=False)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
+app.add_typer(spark_app, name="spark")
 _loaded = None  # the settings the root callback loaded (``storylens config`` shows them)
 
 

@@ -166,20 +166,33 @@ class DuplicateIndex:
         rows = rows[self._sizes[rows] > 0]  # a text without words matches nothing
         if not len(rows):
             return None
-        hashes, sizes, mine = self._hashes[rows], self._sizes[rows], fp.hashvalues
-        shared = np.count_nonzero(hashes == mine, axis=1)
-        # Permutations whose minimum lies only in the smaller set: shared / (shared + these)
-        # estimates the share of the smaller set that the other contains.
-        only_small = np.where(fp.size <= sizes, np.count_nonzero(mine < hashes, axis=1),
-                              np.count_nonzero(hashes < mine, axis=1))
-        overlap = shared / NUM_PERM
-        containment = shared / np.maximum(shared + only_small, 1)
-        exact = (shared == NUM_PERM) & (sizes == fp.size)
-        near = overlap >= self.near
-        partial = (containment >= self.partial) & (np.minimum(sizes, fp.size) >= MIN_PARTIAL_SHINGLES)
-        rank = np.select([exact, near, partial], [6.0, 4.0 + overlap, 2.0 + containment], 0.0)
-        best = int(np.argmax(rank))  # first of equals: rows are sorted, so the earliest added
-        if rank[best] == 0.0:
+        best = best_match(fp, self._hashes[rows], self._sizes[rows], self.near, self.partial)
+        if best is None:
             return None
-        kind = "exact" if exact[best] else "near" if near[best] else "partial"
-        return Duplicate(self._keys[rows[best]], kind, float(overlap[best]), float(containment[best]))
+        row, kind, overlap, containment = best
+        return Duplicate(self._keys[rows[row]], kind, overlap, containment)
+
+
+def best_match(fp: Fingerprint, hashes: np.ndarray, sizes: np.ndarray, near: float = NEAR,
+               partial: float = PARTIAL) -> tuple[int, str, float, float] | None:
+    """Of candidate fingerprints (``hashes`` (n, NUM_PERM), ``sizes`` (n,), earliest
+    first), the one ``fp`` copies: (its position, kind, overlap, containment), exact before
+    the nearest copy before the one sharing most of the smaller text, the earliest on a
+    tie; None when it copies none."""
+    mine = fp.hashvalues
+    shared = np.count_nonzero(hashes == mine, axis=1)
+    # Permutations whose minimum lies only in the smaller set: shared / (shared + these)
+    # estimates the share of the smaller set that the other contains.
+    only_small = np.where(fp.size <= sizes, np.count_nonzero(mine < hashes, axis=1),
+                          np.count_nonzero(hashes < mine, axis=1))
+    overlap = shared / NUM_PERM
+    containment = shared / np.maximum(shared + only_small, 1)
+    exact = (shared == NUM_PERM) & (sizes == fp.size)
+    is_near = overlap >= near
+    is_partial = (containment >= partial) & (np.minimum(sizes, fp.size) >= MIN_PARTIAL_SHINGLES)
+    rank = np.select([exact, is_near, is_partial], [6.0, 4.0 + overlap, 2.0 + containment], 0.0)
+    best = int(np.argmax(rank))  # first of equals: the earliest
+    if rank[best] == 0.0:
+        return None
+    kind = "exact" if exact[best] else "near" if is_near[best] else "partial"
+    return best, kind, float(overlap[best]), float(containment[best])

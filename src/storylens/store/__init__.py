@@ -1,7 +1,8 @@
 """Persistence: the store keeps articles, their story profiles and their stories.
 
 ``open_store(location)`` chooses the backend by the location's scheme: ``sqlite:///path``
-(or a plain path: SQLite is the default). A second backend registers in ``BACKENDS``.
+(or a plain path: SQLite is the default), or ``parquet:///folder``, the read-only output of
+``storylens spark ingest`` (``store/parquet.py``). A backend registers in ``BACKENDS``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from collections.abc import Callable
 
 from storylens.errors import ConfigError
 from storylens.store.base import Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember
+from storylens.store.parquet import ParquetStore
 from storylens.store.sqlite import DEFAULT_PATH, SQLiteStore
 
-__all__ = ["BACKENDS", "DEFAULT_PATH", "Ingested", "SQLiteStore", "Store", "StoredArticle", "Story", "StoryDetail",
+__all__ = ["BACKENDS", "DEFAULT_PATH", "Ingested", "ParquetStore", "SQLiteStore", "Store", "StoredArticle", "Story", "StoryDetail",
            "StoryMember", "open_store", "store_path"]
 
-BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": SQLiteStore}  # scheme -> (path, readonly=) -> Store
+BACKENDS: dict[str, Callable[..., Store]] = {"sqlite": SQLiteStore, "parquet": ParquetStore}  # scheme -> (path, readonly=) -> Store
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]+):(//)?(.*)", re.IGNORECASE | re.DOTALL)
 
 

@@ -1,0 +1,174 @@
+"""``storylens spark ingest INPUT... --output DIR``: a corpus into Parquet tables of stories.
+
+read (executors: ``spark/read.py``) -> profile (executors: ``spark/profiles.py``, persisted)
+-> place (driver: ``spark/place.py``, the single-machine engine's path, into the state
+store) -> export (every store table to ``DIR/<table>`` as Parquet, then ``DIR/_storylens.json``).
+
+The state store (``--state``, default ``DIR/_state/storylens.db`` for a local ``DIR``) is
+the engine's SQLite store: it commits batch by batch, so a killed run, run again, resumes
+after its last committed batch, and a later run with new inputs adds to the same stories.
+Each run rewrites the tables whole from the state store (overwriting), and the manifest
+last: a reader (``parquet:///DIR``) never sees a half-written run as finished.
+
+Under ``spark-submit``: ``spark-submit --master URL path/to/storylens/spark/job.py INPUT...
+--output DIR`` runs the same command.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlparse
+
+from storylens.engine import IngestReport
+from storylens.errors import ConfigError
+from storylens.settings import Settings, current
+
+STATE = "_state/storylens.db"
+
+
+@dataclass
+class JobReport:
+    """What one run did: the engine's report, the read errors, and each stage's seconds."""
+
+    ingest: IngestReport
+    output: str
+    read_errors: list[str] = field(default_factory=list)  # the first ones, "SOURCE: problem"
+    read_error_count: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # profile, place, export
+
+    def to_dict(self) -> dict:
+        return {"output": self.output, **self.ingest.to_dict(), "read_errors": self.read_errors,
+                "read_error_count": self.read_error_count,
+                "stage_seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
+
+
+def local_folder(uri: str) -> Path | None:
+    """The local folder an output URI names (a plain path or ``file://``), else None."""
+    parsed = urlparse(uri)
+    if parsed.scheme in ("", "file") or len(parsed.scheme) == 1:  # a Windows drive letter is a path
+        return Path(parsed.path if parsed.scheme == "file" else uri)
+    return None
+
+
+def state_path(output: str, state: str | None) -> Path:
+    if state:
+        return Path(state)
+    folder = local_folder(output)
+    if folder is None:
+        raise ConfigError(f"--output {output} is not a local folder: give --state PATH, a local file for the "
+                          "job's state store (it is what a later run resumes from)")
+    return folder / STATE
+
+
+def _arrow_type(name: str):
+    import pyarrow as pa
+
+    return {"long": pa.int64(), "string": pa.string(), "double": pa.float64(), "binary": pa.binary()}[name]
+
+
+def export(spark, store, output: str) -> dict[str, int]:
+    """Every store table to ``output/<table>`` (Parquet, overwritten); rows per table."""
+    import pyarrow as pa
+
+    from storylens.store.tables import TABLES, table_rows, table_schema
+
+    counts = {}
+    for table in TABLES:
+        ddl = table_schema(store, table)
+        fields = [(part.split()[0].strip("`"), part.split()[1]) for part in ddl.split(", ")]
+        columns, rows = table_rows(store, table)
+        rows = list(rows)
+        schema = pa.schema([(name, _arrow_type(kind)) for name, kind in fields])
+        arrays = [pa.array([r[i] for r in rows], type=schema.field(i).type) for i in range(len(columns))]
+        frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema))
+        frame.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{table}")
+        counts[table] = len(rows)
+    return counts
+
+
+def _write_manifest(spark, output: str, manifest: dict) -> None:
+    from storylens.store.parquet import MANIFEST
+
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{MANIFEST}")
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    stream = fs.create(path, True)
+    try:
+        stream.write(bytearray(json.dumps(manifest, indent=1).encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def _forget_manifest(spark, output: str) -> None:
+    from storylens.store.parquet import MANIFEST
+
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{MANIFEST}")
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if fs.exists(path):
+        fs.delete(path, False)
+
+
+def run(inputs: Sequence[str], output: str, *, master: str | None = None, state: str | None = None,
+        spark=None, settings: Settings | None = None,
+        progress: Callable[[int], None] | None = None, on_stage: Callable[[str], None] | None = None) -> JobReport:
+    """Read, profile, place and export (see the module's text)."""
+    from pyspark import StorageLevel
+
+    from storylens.spark.profiles import profile
+    from storylens.spark.read import read_inputs
+    from storylens.spark.place import assign_stories
+    from storylens.spark.session import session
+    from storylens.store.parquet import FORMAT
+    from storylens.store.sqlite import SQLiteStore
+
+    settings = settings or current()
+    where = state_path(output, state)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    spark = spark or session(master)
+    stage = on_stage or (lambda name: None)
+    seconds: dict[str, float] = {}
+
+    start = time.perf_counter()
+    stage("profile")
+    profiled = profile(read_inputs(spark, inputs, settings), settings).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        profiled.count()
+        bad = profiled.where("error IS NOT NULL")
+        error_count = bad.count()
+        read_errors = [r["error"] for r in bad.orderBy("order_input", "order_record").limit(20).collect()]
+        seconds["profile"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        stage("place")
+        store = SQLiteStore(where)
+        try:
+            report = assign_stories(profiled, store, settings, progress)
+            seconds["place"] = time.perf_counter() - start
+
+            start = time.perf_counter()
+            stage("export")
+            _forget_manifest(spark, output)
+            counts = export(spark, store, output)
+        finally:
+            store.close()
+    finally:
+        profiled.unpersist()
+    _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
+                                    "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+    seconds["export"] = time.perf_counter() - start
+    return JobReport(report, output, read_errors, error_count, seconds)
+
+
+if __name__ == "__main__":  # spark-submit .../storylens/spark/job.py INPUT... --output DIR
+    import sys
+
+    from storylens.cli import main
+
+    sys.argv = ["storylens", "spark", "ingest", *sys.argv[1:]]
+    main()

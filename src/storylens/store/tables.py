@@ -1,0 +1,72 @@
+"""Whole tables of a SQLite store, out and in: what an export to Parquet copies.
+
+``TABLES`` are the story engine's tables, parents before children (an import in this order
+meets every foreign key). ``table_rows`` reads one in the order it was written; the
+``articles`` table also carries its story's ``thread_id``, so an exported article names
+its story, thread and the article it copies (``duplicate_of``). ``insert_rows`` writes
+rows back into a fresh store, keeping only the columns the table has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from storylens.store.connect import guarded
+
+if TYPE_CHECKING:
+    from storylens.store.sqlite import SQLiteStore
+
+TABLES = ("threads", "stories", "articles", "profiles", "story_merges", "thread_merges")
+_SELECT = {
+    "articles": "SELECT a.*, s.thread_id FROM articles a JOIN stories s ON s.id = a.story_id ORDER BY a.rowid",
+    "profiles": "SELECT * FROM profiles ORDER BY article_rowid",
+    "stories": "SELECT * FROM stories ORDER BY seq",
+    "threads": "SELECT * FROM threads ORDER BY seq",
+}
+
+
+def _check(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"no table {table!r}; the store's tables are {', '.join(TABLES)}")
+
+
+def _sql(table: str) -> str:
+    return _SELECT.get(table, f"SELECT * FROM {table} ORDER BY rowid")
+
+
+@guarded
+def table_rows(store: SQLiteStore, table: str) -> tuple[list[str], Iterator[tuple]]:
+    """(column names, rows) of ``table``, in the order written."""
+    _check(table)
+    cur = store.conn.execute(_sql(table))
+    return [d[0] for d in cur.description], iter(cur)
+
+
+@guarded
+def insert_rows(store: SQLiteStore, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Write ``rows`` (of ``columns``) into ``table``; columns the table lacks are left out.
+    The number of rows written."""
+    _check(table)
+    have = {r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")}
+    keep = [i for i, c in enumerate(columns) if c in have]
+    names = ", ".join(columns[i] for i in keep)
+    marks = ", ".join("?" for _ in keep)
+    with store._transaction():
+        store.conn.execute("PRAGMA defer_foreign_keys = ON")  # a story merged into a later one
+        cur = store.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                                     (tuple(row[i] for i in keep) for row in rows))
+    return cur.rowcount
+
+
+_SPARK_TYPES = {"INTEGER": "long", "TEXT": "string", "REAL": "double", "BLOB": "binary"}
+
+
+@guarded
+def table_schema(store: SQLiteStore, table: str) -> str:
+    """The Spark DDL schema of ``table_rows(store, table)``: each column's declared type."""
+    _check(table)
+    types = {r[1]: _SPARK_TYPES.get(r[2].upper(), "string") for r in store.conn.execute(f"PRAGMA table_info({table})")}
+    columns = [d[0] for d in store.conn.execute(_sql(table) + " LIMIT 0").description]
+    types.setdefault("thread_id", "string")
+    return ", ".join(f"`{c}` {types[c]}" for c in columns)
