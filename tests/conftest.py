@@ -55,7 +55,8 @@ HEAVY = ("test_pairs_eval.py::test_train_pairs", "test_pairs_eval.py::test_eval_
          "test_watch.py::test_killed_watch", "test_story_decisions.py::test_all_real_pages",
          "test_real_input.py::test_every_real_file", "test_summary_eval.py::", "test_coverage.py::test_text_and_markdown",
          "test_store_errors.py::test_two_concurrent_ingests", "test_story_decisions.py::test_follow_up",
-         "test_web.py::test_thread_timeline", "test_threads.py::test_cli_threads")
+         "test_web.py::test_thread_timeline", "test_threads.py::test_cli_threads",
+         "test_spark.py::test_a_killed_job")
 
 
 def pytest_collection_modifyitems(items):

@@ -1,0 +1,207 @@
+"""The Spark job on a real local[2] session: schemas, parity with the single-machine engine,
+the Parquet output as a read-only store, and a killed job run again.
+
+Skipped, with the reason, when pyspark or Java is absent (`pip install 'storylens[spark]'`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATASETS, DEMO, ROOT, need, run_cli
+from storylens.errors import ConfigError, NotAStore, StoreError, StoreReadOnly
+from storylens.store import SQLiteStore
+
+FOLLOW_UPS = ROOT / "demo" / "follow-ups.jsonl"
+BATCH = 2  # small batches: a killed run leaves some committed and some not
+
+
+def _spark_or_skip():
+    from storylens.spark.session import require_spark
+
+    try:
+        require_spark()
+    except ConfigError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    _spark_or_skip()
+    os.environ["STORYLENS_CACHE"] = str(tmp_path_factory.mktemp("parquet-cache"))
+    from storylens.spark.session import session
+
+    s = session("local[2]", app="storylens-tests")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_job(spark, tmp_path_factory):
+    import dataclasses
+
+    from storylens.settings import current
+    from storylens.spark.job import run
+
+    settings = current()
+    settings = dataclasses.replace(settings, ingest=dataclasses.replace(settings.ingest, batch_size=BATCH))
+    output = tmp_path_factory.mktemp("spark-demo") / "out"
+    report = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
+    return output, report
+
+
+def _partition(labels: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for item, label in labels.items():
+        groups.setdefault(label, set()).add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _engine_in_order(tmp_path: Path, paths: list[Path]):
+    """The single-machine engine fed the same articles in the job's placement order."""
+    from storylens.engine import StoryEngine
+    from storylens.evaluate.clusters import arrival_order
+    from storylens.ingest import read_articles
+    from storylens.ingest.dateline import with_dateline
+    from storylens.store import SQLiteStore
+
+    articles = [with_dateline(a) for p in paths for a in read_articles(p)]
+    store = SQLiteStore(tmp_path / "single.db")
+    with StoryEngine(store, batch_size=BATCH) as engine:
+        engine.ingest_articles(articles[i] for i in arrival_order(articles))
+    return store
+
+
+def test_profiles_have_the_schema_and_equal_the_engines(spark):
+    from storylens.cluster.profile import copies_within, profile_articles
+    from storylens.ingest import read_articles
+    from storylens.spark import profile, read_inputs
+    from storylens.spark.schema import PROFILES, row_profile
+
+    profiled = profile(read_inputs(spark, [str(DEMO)]))
+    assert profiled.schema == spark.createDataFrame([], PROFILES).schema
+    rows = profiled.collect()
+    assert all(r["error"] is None for r in rows) and len(rows) == 19
+    mine = {r["id"]: row_profile(r) for r in rows}
+    articles = list(read_articles(DEMO))
+    expected_all = profile_articles(articles)
+    # a copy of an earlier article of its batch takes that article's vector: batches differ here
+    copies = copies_within([p.fingerprint for p in expected_all])
+    for i, (article, expected) in enumerate(zip(articles, expected_all)):
+        got = mine[article.id]
+        assert (got.keys, got.numbers, got.terms, got.language, got.outlet) == \
+            (expected.keys, expected.numbers, expected.terms, expected.language, expected.outlet)
+        assert (got.fingerprint.hashvalues == expected.fingerprint.hashvalues).all()
+        if i not in copies:
+            assert float(got.vector @ expected.vector) > 0.999
+
+
+def test_a_bad_line_is_an_error_row_and_the_rest_are_read(spark, tmp_path):
+    from storylens.spark import read_inputs
+    from storylens.spark.read import errors
+
+    path = tmp_path / "mixed.jsonl"
+    good = DEMO.read_text(encoding="utf-8").splitlines()[:2]
+    path.write_text("\n".join([good[0], '{"id": "broken", "text": ', good[1]]) + "\n", encoding="utf-8")
+    articles = read_inputs(spark, [str(path)])
+    assert articles.where("error IS NULL").count() == 2
+    found = errors(articles)
+    assert len(found) == 1 and found[0].endswith(f"{path}:2: invalid JSON (Expecting value); is the line truncated?")
+
+
+def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
+    from storylens.store import open_store
+
+    output, report = demo_job
+    assert report.ingest.added == 21 and report.read_error_count == 0
+    single = _engine_in_order(tmp_path, [DEMO, FOLLOW_UPS])
+    with open_store(f"parquet://{output}") as parquet:
+        assert parquet.article_stories() == single.article_stories()
+        assert parquet.story_threads() == single.story_threads()
+        spark_copies = {s.article.id: s.duplicate_of for sid in set(parquet.article_stories().values())
+                        for s in parquet.story_articles(sid) if s.duplicate_of}
+    single_copies = {s.article.id: s.duplicate_of for sid in set(single.article_stories().values())
+                     for s in single.story_articles(sid) if s.duplicate_of}
+    single.close()
+    assert spark_copies == single_copies == {"harbor-fire-en-lakeshore": "harbor-fire-en-cpa"}
+    # the fire and the port chief's resignation two weeks later: two stories, one thread
+    assert len(_partition(report_threads(output))) == 5
+
+
+def report_threads(output: Path) -> dict[str, str]:
+    from storylens.store import open_store
+
+    with open_store(f"parquet://{output}") as store:
+        return store.story_threads()
+
+
+def test_find_copies_names_the_wire_copy(spark):
+    from storylens.spark import find_copies, profile, read_inputs
+
+    copies = find_copies(profile(read_inputs(spark, [str(DEMO)]))).collect()
+    assert [(c["id"], c["copy_of"], c["kind"]) for c in copies] == \
+        [("harbor-fire-en-lakeshore", "harbor-fire-en-cpa", "near")]
+
+
+def test_the_output_serves_as_a_read_only_store(demo_job):
+    from storylens.store import open_store
+
+    output, _ = demo_job
+    listed = run_cli("stories", "--db", f"parquet://{output}", "--json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert len(stories) == 7 and all(s["thread_id"].startswith("t") for s in stories)
+    fire = next(s for s in stories if "Northbridge" in s["title"] and "Fire" in s["title"])
+    shown = run_cli("story", fire["id"], "--db", f"parquet://{output}", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert {m["id"] for m in json.loads(shown.stdout)["members"]} >= {"harbor-fire-en-cpa", "harbor-fire-en-lakeshore"}
+    with open_store(f"parquet://{output}") as store, pytest.raises(StoreReadOnly, match="read-only"):
+        store.add([])
+    with pytest.raises(NotAStore, match="_storylens.json"):
+        open_store(f"parquet://{output / 'articles'}")
+
+
+def _content(output: Path) -> tuple:
+    """What a run wrote, wall-clock stamps aside: each article's story, thread and copy."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(output / "articles", columns=["id", "story_id", "thread_id", "duplicate_of"])
+    return tuple(sorted(zip(*(table.column(c).to_pylist() for c in table.column_names))))
+
+
+def test_a_killed_job_run_again_writes_the_same_output(demo_job, tmp_path):
+    corpus_output, _ = demo_job
+    output = tmp_path / "out"
+    cmd = [sys.executable, "-m", "storylens.cli", "spark", "ingest", str(DEMO), str(FOLLOW_UPS), "--output",
+           str(output), "--master", "local[2]"]
+    env = {**os.environ, "STORYLENS_INGEST_BATCH_SIZE": str(BATCH)}
+    child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+    for line in child.stderr:  # placement has started: kill it once a batch is committed
+        if b"storylens: place" in line:
+            break
+    state, stored = output / "_state" / "storylens.db", 0
+    while child.poll() is None and stored < BATCH:
+        time.sleep(0.02)
+        try:
+            with SQLiteStore(state, readonly=True) as reader:
+                stored = reader.counts()["articles"]
+        except StoreError:
+            continue
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    assert not (output / "_storylens.json").exists(), "the job should have been killed before it finished"
+    with pytest.raises(NotAStore):
+        from storylens.store import open_store
+        open_store(f"parquet://{output}")
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert _content(output) == _content(corpus_output)
