@@ -205,3 +205,37 @@ def test_a_killed_job_run_again_writes_the_same_output(demo_job, tmp_path):
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert again.returncode == 0, again.stderr
     assert _content(output) == _content(corpus_output)
+
+
+def test_files_and_parquet_inputs_read_as_storylens_reads_them(spark, tmp_path, seed_paths):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from storylens.ingest import read_articles
+    from storylens.spark import read_inputs
+    from storylens.spark.schema import row_article
+
+    folder = seed_paths[0].parent
+    rows = read_inputs(spark, [str(folder)]).orderBy("order_input", "order_record").collect()
+    expected = [a for p in sorted(folder.iterdir()) if p.suffix == ".txt" for a in read_articles(p)]
+    got = [row_article(r) for r in rows if r["error"] is None]
+    assert [(a.id, a.title, a.text, a.published) for a in got] == [(a.id, a.title, a.text, a.published) for a in expected]
+    assert all(a.source.endswith(f"/{Path(e.source).name}") for a, e in zip(got, expected))
+
+    table = pa.table({"id": ["p1", "p2"], "title": ["One", "Two"], "text": ["First text.", ""],
+                      "published": ["2026-03-01T10:00:00+01:00", None]})
+    pq.write_table(table, tmp_path / "in.parquet")
+    rows = read_inputs(spark, [str(tmp_path / "in.parquet")]).orderBy("order_record").collect()
+    assert row_article(rows[0]).published.isoformat() == "2026-03-01T10:00:00+01:00"
+    assert rows[1]["error"] is not None and "text" in rows[1]["error"]
+
+
+def test_a_missing_input_or_store_folder_is_named(spark, tmp_path):
+    from storylens.errors import InputError, StoreNotFound
+    from storylens.spark import read_inputs
+    from storylens.store import open_store
+
+    with pytest.raises(InputError, match="no such file or folder"):
+        read_inputs(spark, [str(tmp_path / "absent.jsonl")])
+    with pytest.raises(StoreNotFound, match="--output folder of `storylens spark ingest`"):
+        open_store(f"parquet://{tmp_path / 'nothing'}")

@@ -8,8 +8,10 @@ interrupted ingest resumes where it stopped, and a re-run adds nothing twice.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import time
+from datetime import timedelta
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +23,13 @@ from storylens.errors import InputError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
-from storylens.records import Duplicate, StoryAssignment, StoryProfile
+from storylens.records import Duplicate, StoryAssignment, StoryProfile, revival_keys
 from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
+SEEN_LIMIT = 100_000  # ids (and contents) a run remembers; older ones are committed, and the store checks them
+REVIVE_BAND_ARTICLES = 64  # a copy band held by more articles than this revives nothing (boilerplate)
+REVIVE_STORIES = 256  # dormant stories revived for one batch, at most
 INDEX_FILE = "hnsw"  # the clusterer's saved HNSW index beside the store (``storylens.db.hnsw``)
 # Every suffix ``read_articles`` reads; a folder's other files are left alone.
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
@@ -203,12 +208,37 @@ class StoryEngine:
         paused = gc.isenabled()
         gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
         try:
-            self.clusterer.restore(list(self.store.profiles()), self.store.story_seq(),
+            self.clusterer.restore(list(self._live_profiles()), self.store.story_seq(),
                                    index_path=self.store.state_path(INDEX_FILE),
                                    story_threads=self.store.story_threads(), last_thread_seq=self.store.thread_seq())
         finally:
             if paused:
                 gc.enable()
+
+    def _live_profiles(self):
+        """The stored profiles the clusterer holds: all, or with a live window, those of
+        the stories within it of the store's newest date."""
+        window = self.clusterer.window_days
+        newest = self.store.newest_published() if window else None
+        if newest is None:
+            return self.store.profiles()
+        return self.store.profiles(since=newest - timedelta(days=window), recent=self.clusterer.window_undated)
+
+    def _revive(self, profiles: list[StoryProfile]) -> None:
+        """With a live window: bring back the dormant stories that the batch's copy bands
+        and rare names point at, before it is placed."""
+        if not self.clusterer.window_days or not profiles:
+            return
+        bands, names = set(), set()
+        for profile in profiles:
+            b, n = revival_keys(profile)
+            bands.update(b)
+            names.update(n)
+        found = (self.store.stories_by_keys(sorted(bands), REVIVE_BAND_ARTICLES)
+                 | self.store.stories_by_keys(sorted(names), self.clusterer.rare_name_df))
+        dormant = self.clusterer.dormant(sorted(found))[:REVIVE_STORIES]
+        if dormant:
+            self.clusterer.revive(self.store.story_profiles(dormant))
 
     def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
         """The checks that need no analysis: repeated ids, stored articles, exact copies.
@@ -216,6 +246,10 @@ class StoryEngine:
         An undated article takes the date of its dateline, if it has one."""
         report.read += len(batch)
         changes = self.store.changes()
+        for seen in (self._seen, self._hashes):  # a long run stays small: the store has the older ones
+            if len(seen) > SEEN_LIMIT:
+                for key in list(itertools.islice(seen, len(seen) // 2)):
+                    del seen[key]
         batch = [with_dateline(a) for a in batch]
         fresh = []
         for article in batch:
@@ -273,6 +307,7 @@ class StoryEngine:
 
     def _place(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[Ingested]:
         profile_of = {p.article_id: p for p in profiles}
+        self._revive(profiles)
         placed = {a.article_id: a for a in self.clusterer.place(profiles)}
         items: list[Ingested] = []
         in_batch: dict[str, str] = {}  # article id -> story id, for copies of articles of this batch

@@ -52,6 +52,17 @@ class StoryProfile:
     outlet: str | None = None  # the outlet's name, lower case
 
 
+REVIVAL_BANDS = 8  # copy bands (the first MinHash values) a dormant story is found again by
+
+
+def revival_keys(profile: StoryProfile) -> tuple[list[str], list[str]]:
+    """What points a new article at a dormant story, as the store keeps it: (copy bands,
+    ``#band:HEX`` of the first ``REVIVAL_BANDS`` MinHash values; multi-word name keys)."""
+    raw = profile.fingerprint.to_bytes()
+    bands = [f"#{b}:{raw[8 * b:8 * b + 8].hex().upper()}" for b in range(REVIVAL_BANDS)] if profile.fingerprint.size else []
+    return bands, sorted(k for k in profile.keys if " " in k)
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """The earlier article a new one copies, and how much of it."""

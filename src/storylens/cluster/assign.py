@@ -13,6 +13,13 @@ which also returns the assignments) to take articles in arrival order. For each 
 5. links the article's story into a thread with the other candidate stories that the
    ``ThreadRule`` takes as earlier steps of one developing story (``cluster.threads``).
 
+With a ``window_days`` span, the live state holds only the stories that had an article
+within that span of the stream's newest date (and those of the ``window_undated`` most
+recent articles): every ``compact_every`` articles the others go dormant, their profiles,
+vectors, index entries and term counts dropped from memory. The store keeps them; the
+engine asks it for the stories a batch's copy bands and rare names point at, and
+``revive`` brings those back before the batch is placed.
+
 Articles are taken one at a time in order, so a batch and the same articles one by one
 give the same stories.
 """
@@ -67,7 +74,9 @@ class StoryClusterer:
                  max_candidates: int = DEFAULTS.stories.max_candidates, rare_name_df: int = DEFAULTS.stories.rare_name_df,
                  max_members: int = DEFAULTS.stories.max_members, rule: JoinRule | None = None,
                  merge_threshold: float = DEFAULTS.stories.merge_threshold,
-                 checked_partial: float = CHECKED_PARTIAL, thread_rule: ThreadRule | None = None) -> None:
+                 checked_partial: float = CHECKED_PARTIAL, thread_rule: ThreadRule | None = None,
+                 window_days: float = DEFAULTS.stories.window_days, window_undated: int = DEFAULTS.stories.window_undated,
+                 compact_every: int = DEFAULTS.stories.compact_every) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
@@ -77,6 +86,9 @@ class StoryClusterer:
         self.merge_threshold = merge_threshold
         self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
         self.thread_rule = thread_rule
+        self.window_days = window_days  # 0: every story stays live
+        self.window_undated = window_undated
+        self.compact_every = compact_every
 
     @classmethod
     def from_settings(cls, settings: StorySettings) -> StoryClusterer:
@@ -86,7 +98,9 @@ class StoryClusterer:
                    max_members=settings.max_members, rule=JoinRule(threshold=settings.join_threshold),
                    merge_threshold=settings.merge_threshold, checked_partial=settings.checked_partial,
                    thread_rule=ThreadRule(threshold=settings.thread_threshold,
-                                          merge_threshold=settings.thread_merge_threshold))
+                                          merge_threshold=settings.thread_merge_threshold),
+                   window_days=settings.window_days, window_undated=settings.window_undated,
+                   compact_every=settings.compact_every)
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
@@ -104,15 +118,23 @@ class StoryClusterer:
         self.terms_ = TermFrequencies()
         self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))  # keyed by article id
         self.position_of_: dict[str, int] = {}  # article id -> position
+        self.arrival_of_: list[int] = []  # arrival number of each profile, by position
         self.linker_ = ThreadLinker(self.thread_rule)
         self.seq_ = last_seq
+        self.newest_ = -np.inf  # the newest publication time seen (seconds)
+        self.story_newest_: dict[int, float] = {}  # live story -> its newest member's time (-inf: undated)
+        self.story_last_: dict[int, int] = {}  # live story -> its most recent member's arrival number
+        self.arrivals_ = 0  # articles taken since the state was made (restored ones too)
+        self.placed_since_check_ = 0
+        self.dormant_ = 0  # articles that went dormant since the state was made
 
     def _ensure_state(self) -> None:
         """An empty state, on first use of a clusterer that was not restored."""
         if not hasattr(self, "index_"):
             self._init_state(0)
 
-    def _remember(self, profile: StoryProfile, seq: int, index: bool = True) -> None:
+    def _remember(self, profile: StoryProfile, seq: int, index: bool = True, count: bool = True,
+                  arrival: int | None = None) -> None:
         position = len(self.profiles_)
         if position == len(self.vectors_):
             self.vectors_ = np.resize(self.vectors_, (2 * position, DIM))
@@ -130,9 +152,19 @@ class StoryClusterer:
         if self.covered_[position]:  # the centroid is of vectors the encoder vouches for
             self.vector_sum_[seq] = total + profile.vector
         self.languages_.setdefault(seq, set()).add(profile.language)
+        when = self.times_[position]
+        if not np.isnan(when):
+            self.newest_ = max(self.newest_, when)
+        self.story_newest_[seq] = max(self.story_newest_.get(seq, -np.inf), -np.inf if np.isnan(when) else when)
+        if arrival is None:
+            arrival = self.arrivals_
+            self.arrivals_ += 1
+        self.story_last_[seq] = max(self.story_last_.get(seq, -1), arrival)
+        self.arrival_of_.append(arrival)
         if index:
             self.index_.add(position, profile.vector, threads=1)
-        self.terms_.add(profile)
+        if count:
+            self.terms_.add(profile)
         for key in profile.keys:
             if " " in key:
                 posting = self.rare_names_.setdefault(key, [])
@@ -156,6 +188,8 @@ class StoryClusterer:
         self.index_loaded_ = loaded
         for profile, story_id in profiles:
             self._remember(profile, StoryId.parse(story_id).seq, index=not loaded)
+        if self.window_days and not loaded:
+            self.compact()
         self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
                               for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
         return self
@@ -244,6 +278,8 @@ class StoryClusterer:
         self.members_[into].extend(self.members_.pop(other))
         self.vector_sum_[into] = self.vector_sum_[into] + self.vector_sum_.pop(other)
         self.languages_[into] |= self.languages_.pop(other)
+        self.story_newest_[into] = max(self.story_newest_[into], self.story_newest_.pop(other))
+        self.story_last_[into] = max(self.story_last_[into], self.story_last_.pop(other))
 
     def _place(self, profile: StoryProfile) -> StoryAssignment:
         duplicate = self._copy(profile)
@@ -307,7 +343,66 @@ class StoryClusterer:
     def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
         """Place each profile in arrival order and return where each went."""
         self._ensure_state()
-        return [self._place(p) for p in profiles]
+        placed = []
+        for profile in profiles:
+            placed.append(self._place(profile))
+            self.placed_since_check_ += 1
+            if self.window_days and self.placed_since_check_ >= self.compact_every:
+                self.compact()
+        return placed
+
+    # -- the live window -------------------------------------------------------------
+    def live_stories(self) -> set[str]:
+        """The ids of the stories held in memory."""
+        self._ensure_state()
+        return {story_name(seq) for seq in self.members_}
+
+    def dormant(self, story_ids: Sequence[str]) -> list[str]:
+        """Those of ``story_ids`` (live ids, after merges) that are not held in memory."""
+        self._ensure_state()
+        return [s for s in story_ids if self._live(StoryId.parse(s).seq) not in self.members_]
+
+    def compact(self) -> int:
+        """Let the stories outside the window go dormant; the number of articles dropped."""
+        self._ensure_state()
+        self.placed_since_check_ = 0
+        cutoff = self.newest_ - self.window_days * 86400.0
+        recent = self.arrivals_ - self.window_undated
+        newest, last = self.story_newest_, self.story_last_  # an undated story stays only while recent
+        keep = {seq for seq in self.members_ if -np.inf < newest[seq] >= cutoff or last[seq] >= recent}
+        gone = [seq for seq in self.members_ if seq not in keep]
+        if not gone:
+            return 0
+        kept = sorted(p for seq in keep for p in self.members_[seq])
+        old_profiles, old_arrivals, old_story, old_members = self.profiles_, self.arrival_of_, self.story_of_, self.members_
+        for seq in gone:
+            for p in self.members_[seq]:
+                self.terms_.remove(old_profiles[p])
+        carried = (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_,
+                   self.dormant_ + len(old_profiles) - len(kept))
+        self._init_state(self.seq_)
+        (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_, self.dormant_) = carried
+        for p in kept:
+            self._remember(old_profiles[p], self._live(old_story[p]), index=False, count=False, arrival=old_arrivals[p])
+        renumbered = {p: i for i, p in enumerate(kept)}
+        for seq in keep:  # each story's members in their old order (a merged story's are not by position)
+            self.members_[seq] = [renumbered[p] for p in old_members[seq]]
+        if kept:
+            self.index_.add(np.arange(len(kept)), self.vectors_[:len(kept)], threads=1)
+        return len(old_profiles) - len(kept)
+
+    def revive(self, profiles: Sequence[tuple[StoryProfile, str]]) -> int:
+        """Bring dormant stories back: their stored (profile, story id) pairs, in arrival
+        order. Stories already live are left as they are; the number of articles revived."""
+        self._ensure_state()
+        wanted = {seq for seq in (StoryId.parse(s).seq for _, s in profiles) if seq not in self.members_}
+        count = 0
+        for profile, story_id in profiles:
+            seq = StoryId.parse(story_id).seq
+            if seq in wanted and profile.article_id not in self.position_of_:
+                self._remember(profile, seq)
+                count += 1
+        return count
 
     def partial_fit(self, profiles: Sequence[StoryProfile]) -> StoryClusterer:
         """scikit-learn's form of ``place``: learn from the profiles, return self."""

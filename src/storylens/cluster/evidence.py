@@ -108,6 +108,15 @@ class TermFrequencies:
         self.terms_.update(profile.terms)
         self.n_docs_ += 1
 
+    def remove(self, profile: StoryProfile) -> None:
+        """Forget an article that left the live window (counts that reach 0 are dropped)."""
+        for counts, items in ((self.names_, profile.keys), (self.numbers_, profile.numbers), (self.terms_, profile.terms)):
+            counts.subtract(items)
+            for item in items:
+                if counts[item] <= 0:
+                    del counts[item]
+        self.n_docs_ -= 1
+
     def weigher(self, df: Counter[str]) -> IdfWeights:
         """IDF weights log((N+1+P)/(df+1)) over ``df`` (P = ``PRIOR_DOCS``), cached for one decision."""
         return IdfWeights(df, self.n_docs_ + 1 + PRIOR_DOCS)

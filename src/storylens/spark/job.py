@@ -136,7 +136,8 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
     start = time.perf_counter()
     stage("profile")
-    profiled = profile(read_inputs(spark, inputs, settings), settings).persist(StorageLevel.MEMORY_AND_DISK)
+    # on disk: the block manager's memory is left to the sorted partitions on their way to the driver
+    profiled = profile(read_inputs(spark, inputs, settings), settings).persist(StorageLevel.DISK_ONLY)
     try:
         profiled.count()
         bad = profiled.where("error IS NOT NULL")

@@ -16,6 +16,7 @@ import sys
 from storylens.errors import ConfigError
 
 ARROW_BATCH = 1000  # articles per Arrow batch sent to a Python worker
+DRIVER_MEMORY = "2g"  # the driver's JVM (a session this process starts): it sorts and serves the profiles
 
 
 def require_spark() -> None:
@@ -43,6 +44,8 @@ def session(master: str | None = None, app: str = "storylens"):
         builder = builder.master(master)
     elif not os.environ.get("SPARK_HOME") and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
         builder = builder.master("local[*]")
+    if "spark.driver.memory" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_DRIVER_MEMORY"):
+        builder = builder.config("spark.driver.memory", DRIVER_MEMORY)
     builder = (builder.config("spark.ui.enabled", "false")
                .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")

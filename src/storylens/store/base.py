@@ -197,8 +197,23 @@ class Store(ABC):
         return nullcontext(self)
 
     @abstractmethod
-    def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
-        """Every stored profile with its story id, in ingest order."""
+    def profiles(self, since: datetime | None = None, recent: int = 0) -> Iterator[tuple[StoryProfile, str]]:
+        """Every stored profile with its story id, in ingest order; with ``since``, only those
+        of the stories with an article published since then or among the ``recent`` last
+        stored (the clusterer's live window)."""
+
+    def story_profiles(self, story_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
+        """The profiles of these (live) stories' articles, with their story ids, in ingest order."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no profiles to revive stories from")
+
+    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> set[str]:
+        """The stories of the stored articles that hold one of ``keys`` (``records.revival_keys``),
+        counting only the keys held by at most ``at_most`` articles."""
+        return set()
+
+    def newest_published(self) -> datetime | None:
+        """The latest publication time of a stored article (None when none is dated)."""
+        return None
 
     @abstractmethod
     def story_seq(self) -> int:

@@ -115,6 +115,26 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         INSERT INTO thread_merges SELECT 't' || substr(from_id, 2), 't' || substr(into_id, 2), into_id, article_id,
             merged_at FROM story_merges
     """),
+    # What a dormant story is found again by (``records.revival_keys``): each profile's first
+    # copy bands and its multi-word name keys, those of an older store's profiles included.
+    ("0006_profile_keys", """
+        CREATE TABLE profile_keys (
+            key TEXT NOT NULL,
+            article_rowid INTEGER NOT NULL REFERENCES articles(rowid)
+        );
+        INSERT INTO profile_keys SELECT '#' || b.n || ':' || hex(substr(p.fingerprint, 1 + 8 * b.n, 8)), p.article_rowid
+            FROM profiles p, (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
+                              UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7) b
+            WHERE p.shingles > 0;
+        INSERT INTO profile_keys
+            WITH RECURSIVE split(article_rowid, key, rest) AS (
+                SELECT article_rowid, '', keys || char(31) FROM profiles WHERE keys != ''
+                UNION ALL
+                SELECT article_rowid, substr(rest, 1, instr(rest, char(31)) - 1), substr(rest, instr(rest, char(31)) + 1)
+                    FROM split WHERE rest != '')
+            SELECT key, article_rowid FROM split WHERE key LIKE '% %';
+        CREATE INDEX profile_keys_key ON profile_keys(key)
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

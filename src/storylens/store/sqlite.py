@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.errors import Conflict, NotAStore, StoreDamaged, StoreError, StoreNotFound, StoreReadOnly
-from storylens.records import Fingerprint, StoryId, StoryProfile, ThreadId
+from storylens.records import Fingerprint, StoryId, StoryProfile, ThreadId, revival_keys
 from storylens.article import AnalyzedArticle, Article
 from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDetail, StoryMember, StoryPage, ThreadDetail,
                                   ThreadPage)
@@ -180,6 +180,9 @@ class SQLiteStore(Store):
                         cur.lastrowid, p.vector.astype(np.float16).tobytes(), SEP.join(sorted(p.keys)),
                         SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size,
                         SEP.join(sorted(p.terms))))
+                    bands, names = revival_keys(p)
+                    conn.executemany("INSERT INTO profile_keys VALUES (?, ?)",
+                                     [(key, cur.lastrowid) for key in bands + names])
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
                     if s.thread_opened or s.linked_story:  # a story without a thread (none so far) gets one
@@ -197,10 +200,41 @@ class SQLiteStore(Store):
 
     # -- reading --------------------------------------------------------------------
     @guarded
-    def profiles(self) -> Iterator[tuple[StoryProfile, str]]:
+    def profiles(self, since: datetime | None = None, recent: int = 0) -> Iterator[tuple[StoryProfile, str]]:
+        if since is None:
+            return self._profiles("", ())
+        return self._profiles(
+            " WHERE a.story_id IN (SELECT story_id FROM articles GROUP BY story_id HAVING MAX(published) >= ?)"
+            " OR a.story_id IN (SELECT story_id FROM articles WHERE rowid > (SELECT MAX(rowid) FROM articles) - ?)",
+            (utc_text(since), recent))
+
+    @guarded
+    def story_profiles(self, story_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
+        if not story_ids:
+            return []
+        return list(self._profiles(f" WHERE a.story_id IN ({', '.join('?' for _ in story_ids)})", story_ids))
+
+    @guarded
+    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> set[str]:
+        found: set[str] = set()
+        for chunk in range(0, len(keys), 500):
+            part = list(keys[chunk:chunk + 500])
+            marks = ", ".join("?" for _ in part)
+            found.update(r[0] for r in self.conn.execute(
+                "SELECT DISTINCT a.story_id FROM profile_keys k JOIN articles a ON a.rowid = k.article_rowid"
+                f" WHERE k.key IN (SELECT key FROM profile_keys WHERE key IN ({marks}) GROUP BY key HAVING COUNT(*) <= ?)",
+                (*part, at_most)))
+        return found
+
+    @guarded
+    def newest_published(self) -> datetime | None:
+        return read_date(self.conn.execute("SELECT MAX(published) FROM articles").fetchone()[0])
+
+    def _profiles(self, where: str, args: Sequence) -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
             "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
-            " p.terms, a.outlet FROM profiles p JOIN articles a ON a.rowid = p.article_rowid ORDER BY p.article_rowid")
+            " p.terms, a.outlet FROM profiles p JOIN articles a ON a.rowid = p.article_rowid" + where
+            + " ORDER BY p.article_rowid", tuple(args))
         for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms, outlet in rows:
             try:
                 profile = StoryProfile(

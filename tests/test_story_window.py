@@ -1,0 +1,92 @@
+"""The clusterer's live window on a real SQLite store: old stories go dormant, the store
+brings them back when a new article's copy bands or rare names point at them, and the
+stories and threads come out as with every story kept live."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime, timezone
+
+from conftest import DEMO, ROOT
+from storylens.article import Article
+from storylens.engine import StoryEngine
+from storylens.ingest import read_articles
+from storylens.settings import current
+from storylens.store import SQLiteStore
+
+FOLLOW_UPS = ROOT / "demo" / "follow-ups.jsonl"
+
+
+def _windowed(days: float = 5.0):
+    """Settings with a short live window, checked every two articles."""
+    settings = current()
+    return dataclasses.replace(settings, stories=dataclasses.replace(
+        settings.stories, window_days=days, window_undated=2, compact_every=2))
+
+
+def _demo_in_time_order() -> list[Article]:
+    articles = [a for path in (DEMO, FOLLOW_UPS) for a in read_articles(path)]
+    return sorted(articles, key=lambda a: a.published)
+
+
+def _ingest(path, articles, settings=None):
+    store = SQLiteStore(path)
+    with StoryEngine(store, batch_size=2, settings=settings) as engine:
+        engine.ingest_articles(articles)
+        held = len(engine.clusterer.profiles_)
+    return store, held
+
+
+def test_a_windowed_engine_forms_the_same_stories_and_threads(tmp_path):
+    articles = _demo_in_time_order()
+    whole, held_all = _ingest(tmp_path / "whole.db", articles)
+    windowed, held = _ingest(tmp_path / "windowed.db", articles, _windowed())
+    assert held < held_all == len(articles), "old stories should have gone dormant"
+    assert windowed.article_stories() == whole.article_stories()
+    assert windowed.story_threads() == whole.story_threads()
+    # the port chief resigns two weeks after the fire: its story is revived through the names
+    fire = windowed.story_of("harbor-fire-en-cpa")
+    resign = windowed.story_of("northbridge-resign-en-cpa")
+    threads = windowed.story_threads()
+    assert resign != fire and threads[resign] == threads[fire]
+    whole.close()
+    windowed.close()
+
+
+def test_a_copy_of_a_dormant_article_finds_its_original(tmp_path):
+    articles = _demo_in_time_order()
+    store, _ = _ingest(tmp_path / "w.db", articles, _windowed())
+    original = next(a for a in articles if a.id == "harbor-fire-en-cpa")
+    resent = dataclasses.replace(original, id="resent", outlet="Archive Daily",
+                                 published=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    with StoryEngine(store, batch_size=2, settings=_windowed()) as engine:
+        fire = store.story_of("harbor-fire-en-cpa")
+        assert engine.clusterer.dormant([fire]) == [fire], "the fire's story is outside the window when reopened"
+        engine.ingest_articles([resent])
+    assert store.story_of("resent") == fire
+    member = next(m for m in store.story_articles(fire) if m.article.id == "resent")
+    assert member.duplicate_of == "harbor-fire-en-cpa"
+    store.close()
+
+
+def test_reopening_a_windowed_store_loads_only_the_window(tmp_path):
+    articles = _demo_in_time_order()
+    store, _ = _ingest(tmp_path / "w.db", articles)
+    store.close()
+    store = SQLiteStore(tmp_path / "w.db")
+    with StoryEngine(store, settings=_windowed(days=3.0)) as engine:
+        held = len(engine.clusterer.profiles_)
+        newest = max(a.published for a in articles)
+        live = {a.id for a in articles if (newest - a.published).days <= 3}
+        assert 0 < held < len(articles) and {p.article_id for p in engine.clusterer.profiles_} >= live
+    store.close()
+
+
+def test_the_window_is_a_setting(tmp_path):
+    from conftest import run_cli
+
+    shown = run_cli("config", "--json")
+    assert shown.returncode == 0, shown.stderr
+    stories = json.loads(shown.stdout)["stories"]
+    assert {"window_days", "window_undated", "compact_every"} <= set(stories)
