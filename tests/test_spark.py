@@ -22,6 +22,7 @@ from storylens.store import SQLiteStore
 
 FOLLOW_UPS = ROOT / "demo" / "follow-ups.jsonl"
 BATCH = 2  # small batches: a killed run leaves some committed and some not
+pytestmark = pytest.mark.xdist_group("spark")  # one xdist worker runs them all: one JVM for the suite
 
 
 def _spark_or_skip():
@@ -181,7 +182,7 @@ def test_a_killed_job_run_again_writes_the_same_output(demo_job, tmp_path):
     corpus_output, _ = demo_job
     output = tmp_path / "out"
     cmd = [sys.executable, "-m", "storylens.cli", "spark", "ingest", str(DEMO), str(FOLLOW_UPS), "--output",
-           str(output), "--master", "local[2]"]
+           str(output), "--master", "local[1]"]  # one Python worker to start, and other partitions than the fixture's
     env = {**os.environ, "STORYLENS_INGEST_BATCH_SIZE": str(BATCH)}
     child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                              start_new_session=True)

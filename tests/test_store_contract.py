@@ -1,7 +1,9 @@
 """The store contract: what every backend behind ``open_store(location)`` must do.
 
-Run on each backend in ``storylens.store.BACKENDS`` (SQLite today), with real articles
-placed by the real engine. A new backend passes these before it is offered.
+Run on each writable backend in ``storylens.store.BACKENDS`` (SQLite today), with real
+articles placed by the real engine. A new backend passes these before it is offered. The
+read-only ``parquet`` backend is the output of a Spark job: tests/test_spark.py opens one
+and checks that it answers these queries as the SQLite store the job placed into.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from storylens.store import BACKENDS, Store, open_store, store_path
 LOCATIONS = {"sqlite": lambda tmp: f"sqlite://{tmp / 'contract.db'}"}
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+READ_ONLY = {"parquet": "tests/test_spark.py::test_the_output_serves_as_a_read_only_store"}
+
+
+def test_every_backend_is_covered():
+    assert set(BACKENDS) == set(LOCATIONS) | set(READ_ONLY)
+
+
+@pytest.fixture(params=sorted(LOCATIONS))
 def location(request, tmp_path):
     return LOCATIONS[request.param](tmp_path)
 

@@ -58,7 +58,8 @@ def test_a_copy_of_a_dormant_article_finds_its_original(tmp_path):
     articles = _demo_in_time_order()
     store, _ = _ingest(tmp_path / "w.db", articles, _windowed())
     original = next(a for a in articles if a.id == "harbor-fire-en-cpa")
-    resent = dataclasses.replace(original, id="resent", outlet="Archive Daily",
+    resent = dataclasses.replace(original, id="resent", outlet="Archive Daily", url=None,
+                                 text=original.text + "\n\nThis report first ran in March.",
                                  published=datetime(2026, 6, 1, tzinfo=timezone.utc))
     with StoryEngine(store, batch_size=2, settings=_windowed()) as engine:
         fire = store.story_of("harbor-fire-en-cpa")
@@ -88,5 +89,5 @@ def test_the_window_is_a_setting(tmp_path):
 
     shown = run_cli("config", "--json")
     assert shown.returncode == 0, shown.stderr
-    stories = json.loads(shown.stdout)["stories"]
+    stories = json.loads(shown.stdout)["settings"]["stories"]
     assert {"window_days", "window_undated", "compact_every"} <= set(stories)

@@ -395,10 +395,10 @@ class StoryClusterer:
         """Bring dormant stories back: their stored (profile, story id) pairs, in arrival
         order. Stories already live are left as they are; the number of articles revived."""
         self._ensure_state()
-        wanted = {seq for seq in (StoryId.parse(s).seq for _, s in profiles) if seq not in self.members_}
+        wanted = {seq for seq in (self._live(StoryId.parse(s).seq) for _, s in profiles) if seq not in self.members_}
         count = 0
         for profile, story_id in profiles:
-            seq = StoryId.parse(story_id).seq
+            seq = self._live(StoryId.parse(story_id).seq)
             if seq in wanted and profile.article_id not in self.position_of_:
                 self._remember(profile, seq)
                 count += 1

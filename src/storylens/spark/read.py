@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from storylens.engine import ARTICLE_SUFFIXES
 from storylens.errors import InputError
 from storylens.settings import Settings, current
 from storylens.spark.schema import ARTICLE_COLUMNS, ARTICLES, article_row
@@ -120,8 +121,9 @@ def input_files(spark, inputs: Iterable[str]) -> list[str]:
                 listing = fs.listFiles(status.getPath(), True)
                 while listing.hasNext():
                     child = str(listing.next().getPath().toString())
-                    if not any(part.startswith((".", "_")) for part in PurePosixPath(child).parts[-1:]):
-                        found.append(child)
+                    leaf = PurePosixPath(child).name
+                    if not leaf.startswith((".", "_")) and leaf.lower().endswith(ARTICLE_SUFFIXES + (PARQUET_SUFFIX,)):
+                        found.append(child)  # the files `storylens ingest` would read from the folder
             else:
                 found.append(name)
         files.extend(sorted(found))
