@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATASETS, DEMO, ROOT, need, run_cli
+from conftest import DEMO, ROOT, run_cli
 from storylens.errors import ConfigError, NotAStore, StoreError, StoreReadOnly
 from storylens.store import SQLiteStore
 
