@@ -13,8 +13,8 @@ It then ingests the corpus into a fresh store, batch after batch as ``storylens 
 does, and prints at each checkpoint: articles/s overall and over the last segment, peak
 memory (RSS) of the process, store size on disk, stories found, and B-cubed F1 against
 the known stories. With ``--window-days``, the clusterer keeps only that live window in
-memory (issue L); the corpus spreads its stories 0.8 hours apart, so 100,000 articles span
-about two years. The benchmark's own bookkeeping (the gold labels, each checkpoint's
+memory (issue L; the setting's default is 60 days, 0 keeps every story live); the corpus
+starts 30 stories a day (``--stories-per-day``), so 100,000 articles span about two years. The benchmark's own bookkeeping (the gold labels, each checkpoint's
 article-to-story map) is in the main process's RSS too: about 300 bytes an article.
 """
 
@@ -68,8 +68,9 @@ def _vocabulary(rng: random.Random) -> dict[str, list[str]]:
     return {lang: sorted(words) for lang, words in vocab.items()}
 
 
-def synthetic_corpus(n: int, seed: int = 0) -> Iterator[dict]:
-    """``n`` article records with a ``story`` label, in publication order."""
+def synthetic_corpus(n: int, seed: int = 0, stories_per_day: float = 30.0) -> Iterator[dict]:
+    """``n`` article records with a ``story`` label, in publication order; a story starts
+    every ``24 / stories_per_day`` hours (about 4.4 articles each)."""
     rng = random.Random(seed)
     vocab = _vocabulary(rng)
     langs = list(CONNECTORS)
@@ -82,7 +83,7 @@ def synthetic_corpus(n: int, seed: int = 0) -> Iterator[dict]:
         org = f"{_word(rng, 2).title()} {rng.choice(['Group', 'Bank', 'Council', 'Union'])}"
         numbers = [str(rng.randint(2, 90000)) for _ in range(4)]
         topic = {lang: rng.sample(vocab[lang], 40) for lang in langs}
-        when = start + timedelta(hours=story * 0.8)
+        when = start + timedelta(hours=story * 24.0 / stories_per_day)
         size = min(rng.choice([1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 10, 12]), n - made)
         written: list[dict] = []
         for k in range(size):
@@ -129,6 +130,8 @@ def main() -> None:
     parser.add_argument("--checkpoints", default="10000,50000,100000")
     parser.add_argument("--workers", type=int, default=2, help="profiling processes (default 2)")
     parser.add_argument("--db", default=None, help="store file (default: a temporary folder)")
+    parser.add_argument("--stories-per-day", type=float, default=30.0,
+                        help="how dense the stream is: 30 (the default) is about 130 articles a day")
     parser.add_argument("--window-days", type=float, default=None,
                         help="the clusterer's live window (stories.window_days; default: the setting in force)")
     args = parser.parse_args()
@@ -145,7 +148,7 @@ def main() -> None:
     corpus = folder / "corpus.jsonl"
     gold: dict[str, str] = {}
     with corpus.open("w", encoding="utf-8") as handle:
-        for row in synthetic_corpus(args.articles):
+        for row in synthetic_corpus(args.articles, stories_per_day=args.stories_per_day):
             gold[row["id"]] = row["story"]
             handle.write(json.dumps({k: v for k, v in row.items() if k != "story"}, ensure_ascii=False) + "\n")
     print(f"corpus: {corpus} ({corpus.stat().st_size / 1e6:.0f} MB)")

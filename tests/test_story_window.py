@@ -40,7 +40,7 @@ def _ingest(path, articles, settings=None):
 
 def test_a_windowed_engine_forms_the_same_stories_and_threads(tmp_path):
     articles = _demo_in_time_order()
-    whole, held_all = _ingest(tmp_path / "whole.db", articles)
+    whole, held_all = _ingest(tmp_path / "whole.db", articles, _windowed(0.0))  # every story live
     windowed, held = _ingest(tmp_path / "windowed.db", articles, _windowed())
     assert held < held_all == len(articles), "old stories should have gone dormant"
     assert windowed.article_stories() == whole.article_stories()

@@ -55,7 +55,7 @@ class StorySettings:
     max_candidates: int = 8  # candidate stories weighed per article
     max_members: int = 50  # most recent members a story is seen through
     rare_name_df: int = 3  # a multi-word name in at most this many articles retrieves them
-    window_days: float = field(default=0.0, metadata=ZERO_OK)  # live span: older stories go dormant (0: all stay live)
+    window_days: float = field(default=60.0, metadata=ZERO_OK)  # live span: older stories go dormant (0: all stay live)
     window_undated: int = 20_000  # the most recent articles whose stories stay live whatever their dates
     compact_every: int = 5_000  # articles placed between two checks for stories gone dormant
 
