@@ -81,13 +81,22 @@ def _engine_in_order(tmp_path: Path, paths: list[Path]):
     return store
 
 
-def test_profiles_have_the_schema_and_equal_the_engines(spark):
+@pytest.fixture(scope="session")
+def demo_profiles(spark):
+    """The demo corpus profiled on the executors once, for the tests that read profiles."""
+    from storylens.spark import profile, read_inputs
+
+    profiled = profile(read_inputs(spark, [str(DEMO)])).persist()
+    yield profiled
+    profiled.unpersist()
+
+
+def test_profiles_have_the_schema_and_equal_the_engines(spark, demo_profiles):
     from storylens.cluster.profile import copies_within, profile_articles
     from storylens.ingest import read_articles
-    from storylens.spark import profile, read_inputs
     from storylens.spark.schema import PROFILES, row_profile
 
-    profiled = profile(read_inputs(spark, [str(DEMO)]))
+    profiled = demo_profiles
     assert profiled.schema == spark.createDataFrame([], PROFILES).schema
     rows = profiled.collect()
     assert all(r["error"] is None for r in rows) and len(rows) == 19
@@ -137,6 +146,35 @@ def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
     assert len(_partition(report_threads(output))) == 5
 
 
+def test_a_later_run_adds_to_the_output(spark, tmp_path):
+    import dataclasses
+
+    from storylens.engine import StoryEngine
+    from storylens.evaluate.clusters import arrival_order
+    from storylens.ingest import read_articles
+    from storylens.ingest.dateline import with_dateline
+    from storylens.settings import current
+    from storylens.spark.job import run
+    from storylens.store import open_store
+
+    settings = current()
+    settings = dataclasses.replace(settings, ingest=dataclasses.replace(settings.ingest, batch_size=BATCH))
+    output = tmp_path / "out"
+    run([str(DEMO)], str(output), spark=spark, settings=settings)
+    later = run([str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
+    assert later.ingest.added == 2 and later.ingest.skipped == 0
+    single = SQLiteStore(tmp_path / "single.db")
+    with StoryEngine(single, batch_size=BATCH) as engine:
+        for path in (DEMO, FOLLOW_UPS):  # the same two runs, one after the other
+            articles = [with_dateline(a) for a in read_articles(path)]
+            engine.ingest_articles(articles[i] for i in arrival_order(articles))
+    with open_store(f"parquet://{output}") as parquet:
+        assert len(parquet.article_stories()) == 21
+        assert parquet.article_stories() == single.article_stories()
+        assert parquet.story_threads() == single.story_threads()
+    single.close()
+
+
 def report_threads(output: Path) -> dict[str, str]:
     from storylens.store import open_store
 
@@ -144,10 +182,10 @@ def report_threads(output: Path) -> dict[str, str]:
         return store.story_threads()
 
 
-def test_find_copies_names_the_wire_copy(spark):
-    from storylens.spark import find_copies, profile, read_inputs
+def test_find_copies_names_the_wire_copy(demo_profiles):
+    from storylens.spark import find_copies
 
-    copies = find_copies(profile(read_inputs(spark, [str(DEMO)]))).collect()
+    copies = find_copies(demo_profiles).collect()
     assert [(c["id"], c["copy_of"], c["kind"]) for c in copies] == \
         [("harbor-fire-en-lakeshore", "harbor-fire-en-cpa", "near")]
 

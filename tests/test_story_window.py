@@ -91,3 +91,41 @@ def test_the_window_is_a_setting(tmp_path):
     assert shown.returncode == 0, shown.stderr
     stories = json.loads(shown.stdout)["settings"]["stories"]
     assert {"window_days", "window_undated", "compact_every"} <= set(stories)
+
+
+def test_revival_keys_point_at_their_stories_and_common_ones_at_none(tmp_path):
+    from storylens.records import revival_keys
+
+    store, _ = _ingest(tmp_path / "w.db", _demo_in_time_order())
+    fire = store.story_of("harbor-fire-en-cpa")
+    profiles = {p.article_id: p for p, _ in store.story_profiles([fire])}
+    wire, copy = (set(sum(revival_keys(profiles[i]), [])) for i in ("harbor-fire-en-cpa", "harbor-fire-en-lakeshore"))
+    hits = store.stories_by_keys(sorted(wire), at_most=64)
+    assert max(hits, key=hits.get) == fire
+    shared = sorted(k for k in wire & copy if k.startswith("#"))  # the copy bands the wire copy shares
+    assert shared and store.stories_by_keys(shared, at_most=2).get(fire) == len(shared)
+    assert store.stories_by_keys(shared, at_most=1) == {}, "a key held by more articles than at_most points at nothing"
+    store.close()
+
+
+def test_only_the_engine_windows_a_clusterer():
+    from storylens.cluster.assign import StoryClusterer
+
+    assert StoryClusterer().window_days == 0, "a clusterer without a store could never revive a story"
+    assert StoryClusterer.from_settings(current().stories).window_days == current().stories.window_days > 0
+
+
+def test_a_date_far_in_the_future_does_not_empty_the_window(tmp_path):
+    articles = _demo_in_time_order()
+    settings = _windowed(days=60.0)
+    store = SQLiteStore(tmp_path / "w.db")
+    with StoryEngine(store, batch_size=2, settings=settings) as engine:
+        engine.ingest_articles(articles)
+        fire = store.story_of("harbor-fire-en-cpa")
+        assert fire in engine.clusterer.live_stories()
+        misdated = [Article(id=f"misdated-{i}", title=f"Lottery draw number {i}",
+                            text=f"The weekly lottery draw {i} was held on Saturday evening in the capital.",
+                            published=datetime(2099, 1, 1, tzinfo=timezone.utc)) for i in range(3)]
+        engine.ingest_articles(misdated)
+        assert fire in engine.clusterer.live_stories(), "one misdated article moved the window past every story"
+    store.close()

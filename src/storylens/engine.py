@@ -11,25 +11,25 @@ import gc
 import itertools
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.cluster.assign import StoryClusterer
+from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer
 from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
-from storylens.records import Duplicate, StoryAssignment, StoryProfile, revival_keys
+from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, revival_keys
 from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
 SEEN_LIMIT = 100_000  # ids (and contents) a run remembers; older ones are committed, and the store checks them
-REVIVE_BAND_ARTICLES = 64  # a copy band held by more articles than this revives nothing (boilerplate)
-REVIVE_STORIES = 256  # dormant stories revived for one batch, at most
+REVIVE_KEY_ARTICLES = 64  # a copy band or name held by more stored articles than this revives nothing
+REVIVE_STORIES = 256  # dormant stories revived for one batch, at most: those holding most of its keys
 INDEX_FILE = "hnsw"  # the clusterer's saved HNSW index beside the store (``storylens.db.hnsw``)
 # Every suffix ``read_articles`` reads; a folder's other files are left alone.
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
@@ -219,7 +219,8 @@ class StoryEngine:
         """The stored profiles the clusterer holds: all, or with a live window, those of
         the stories within it of the store's newest date."""
         window = self.clusterer.window_days
-        newest = self.store.newest_published() if window else None
+        believable = datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK)  # as the clusterer takes dates
+        newest = self.store.newest_published(before=believable) if window else None
         if newest is None:
             return self.store.profiles()
         return self.store.profiles(since=newest - timedelta(days=window), recent=self.clusterer.window_undated)
@@ -229,14 +230,13 @@ class StoryEngine:
         and rare names point at, before it is placed."""
         if not self.clusterer.window_days or not profiles:
             return
-        bands, names = set(), set()
+        keys = set()
         for profile in profiles:
-            b, n = revival_keys(profile)
-            bands.update(b)
-            names.update(n)
-        found = (self.store.stories_by_keys(sorted(bands), REVIVE_BAND_ARTICLES)
-                 | self.store.stories_by_keys(sorted(names), self.clusterer.rare_name_df))
-        dormant = self.clusterer.dormant(sorted(found))[:REVIVE_STORIES]
+            bands, names = revival_keys(profile)
+            keys.update(bands + names)
+        hits = self.store.stories_by_keys(sorted(keys), REVIVE_KEY_ARTICLES)
+        ranked = sorted(hits, key=lambda story: (-hits[story], -StoryId.parse(story).seq))  # most keys, then newest
+        dormant = self.clusterer.dormant(ranked)[:REVIVE_STORIES]
         if dormant:
             self.clusterer.revive(self.store.story_profiles(dormant))
 

@@ -26,8 +26,10 @@ give the same stories.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -62,6 +64,14 @@ def _new_index() -> Index:
     return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=32, expansion_search=48)
 
 
+FUTURE_SLACK = 86400.0  # a publication time later than now by more than this is not believed for the live window
+
+
+def _index_key(ids: Sequence[str]) -> dict:
+    """What a saved index is of: the profiles' count and a digest of their ids, in order."""
+    return {"count": len(ids), "ids": hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()}
+
+
 def _index_meta(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
@@ -75,7 +85,7 @@ class StoryClusterer:
                  max_members: int = DEFAULTS.stories.max_members, rule: JoinRule | None = None,
                  merge_threshold: float = DEFAULTS.stories.merge_threshold,
                  checked_partial: float = CHECKED_PARTIAL, thread_rule: ThreadRule | None = None,
-                 window_days: float = DEFAULTS.stories.window_days, window_undated: int = DEFAULTS.stories.window_undated,
+                 window_days: float = 0.0, window_undated: int = DEFAULTS.stories.window_undated,
                  compact_every: int = DEFAULTS.stories.compact_every) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
@@ -86,7 +96,7 @@ class StoryClusterer:
         self.merge_threshold = merge_threshold
         self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
         self.thread_rule = thread_rule
-        self.window_days = window_days  # 0: every story stays live
+        self.window_days = window_days  # 0: every story stays live (a clusterer without a store must keep all)
         self.window_undated = window_undated
         self.compact_every = compact_every
 
@@ -153,7 +163,7 @@ class StoryClusterer:
             self.vector_sum_[seq] = total + profile.vector
         self.languages_.setdefault(seq, set()).add(profile.language)
         when = self.times_[position]
-        if not np.isnan(when):
+        if not np.isnan(when) and when <= time.time() + FUTURE_SLACK:  # a date in 2099 moves no window
             self.newest_ = max(self.newest_, when)
         self.story_newest_[seq] = max(self.story_newest_.get(seq, -np.inf), -np.inf if np.isnan(when) else when)
         if arrival is None:
@@ -187,9 +197,9 @@ class StoryClusterer:
         loaded = index_path is not None and self._load_index(index_path, profiles)
         self.index_loaded_ = loaded
         for profile, story_id in profiles:
-            self._remember(profile, StoryId.parse(story_id).seq, index=not loaded)
+            self._remember(profile, StoryId.parse(story_id).seq, index=not loaded and not self.window_days)
         if self.window_days and not loaded:
-            self.compact()
+            self.compact(rebuild=True)  # builds the index once, of the live stories
         self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
                               for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
         return self
@@ -202,8 +212,7 @@ class StoryClusterer:
             return
         tmp = path.with_name(path.name + ".tmp")
         self.index_.save(str(tmp))
-        meta = {"count": len(self.profiles_), "first": self.profiles_[0].article_id,
-                "last": self.profiles_[-1].article_id}
+        meta = _index_key([p.article_id for p in self.profiles_])
         os.replace(tmp, path)
         _index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
 
@@ -211,8 +220,7 @@ class StoryClusterer:
         """Load the saved index when it is of exactly ``profiles`` (ids, count, vectors at both ends)."""
         try:
             meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
-            if not profiles or meta != {"count": len(profiles), "first": profiles[0][0].article_id,
-                                        "last": profiles[-1][0].article_id}:
+            if not profiles or meta != _index_key([p.article_id for p, _ in profiles]):
                 return False
             index = _new_index()
             index.load(str(path))
@@ -343,12 +351,10 @@ class StoryClusterer:
     def place(self, profiles: Sequence[StoryProfile]) -> list[StoryAssignment]:
         """Place each profile in arrival order and return where each went."""
         self._ensure_state()
-        placed = []
-        for profile in profiles:
-            placed.append(self._place(profile))
-            self.placed_since_check_ += 1
-            if self.window_days and self.placed_since_check_ >= self.compact_every:
-                self.compact()
+        placed = [self._place(p) for p in profiles]
+        self.placed_since_check_ += len(profiles)
+        if self.window_days and self.placed_since_check_ >= self.compact_every:
+            self.compact()  # after the batch: stories revived for it stay live while it is placed
         return placed
 
     # -- the live window -------------------------------------------------------------
@@ -362,8 +368,11 @@ class StoryClusterer:
         self._ensure_state()
         return [s for s in story_ids if self._live(StoryId.parse(s).seq) not in self.members_]
 
-    def compact(self) -> int:
-        """Let the stories outside the window go dormant; the number of articles dropped."""
+    def compact(self, rebuild: bool = False) -> int:
+        """Let the stories outside the window go dormant; the number of articles dropped.
+        The state is rebuilt only when at least a quarter of it leaves (or ``rebuild``), so
+        a check costs little when few stories have aged out: the state holds at most a
+        third more than the window."""
         self._ensure_state()
         self.placed_since_check_ = 0
         cutoff = self.newest_ - self.window_days * 86400.0
@@ -371,7 +380,8 @@ class StoryClusterer:
         newest, last = self.story_newest_, self.story_last_  # an undated story stays only while recent
         keep = {seq for seq in self.members_ if -np.inf < newest[seq] >= cutoff or last[seq] >= recent}
         gone = [seq for seq in self.members_ if seq not in keep]
-        if not gone:
+        leaving = sum(len(self.members_[seq]) for seq in gone)
+        if not rebuild and (not gone or 4 * leaving < len(self.profiles_)):
             return 0
         kept = sorted(p for seq in keep for p in self.members_[seq])
         old_profiles, old_arrivals, old_story, old_members = self.profiles_, self.arrival_of_, self.story_of_, self.members_

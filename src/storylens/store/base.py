@@ -206,13 +206,15 @@ class Store(ABC):
         """The profiles of these (live) stories' articles, with their story ids, in ingest order."""
         raise NotImplementedError(f"{type(self).__name__} keeps no profiles to revive stories from")
 
-    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> set[str]:
-        """The stories of the stored articles that hold one of ``keys`` (``records.revival_keys``),
-        counting only the keys held by at most ``at_most`` articles."""
-        return set()
+    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> dict[str, int]:
+        """The stories of the stored articles that hold some of ``keys`` (``records.revival_keys``),
+        each with how many of them it holds, counting only the keys held by at most
+        ``at_most`` articles (a common key points at nothing)."""
+        return {}
 
-    def newest_published(self) -> datetime | None:
-        """The latest publication time of a stored article (None when none is dated)."""
+    def newest_published(self, before: datetime | None = None) -> datetime | None:
+        """The latest publication time of a stored article, of those before ``before`` when
+        given (None when none is dated)."""
         return None
 
     @abstractmethod

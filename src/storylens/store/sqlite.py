@@ -204,8 +204,8 @@ class SQLiteStore(Store):
         if since is None:
             return self._profiles("", ())
         return self._profiles(
-            " WHERE a.story_id IN (SELECT story_id FROM articles GROUP BY story_id HAVING MAX(published) >= ?)"
-            " OR a.story_id IN (SELECT story_id FROM articles WHERE rowid > (SELECT MAX(rowid) FROM articles) - ?)",
+            " WHERE a.story_id IN (SELECT story_id FROM articles WHERE published >= ?"  # the published index
+            " UNION SELECT story_id FROM articles WHERE rowid > (SELECT MAX(rowid) FROM articles) - ?)",
             (utc_text(since), recent))
 
     @guarded
@@ -215,20 +215,25 @@ class SQLiteStore(Store):
         return list(self._profiles(f" WHERE a.story_id IN ({', '.join('?' for _ in story_ids)})", story_ids))
 
     @guarded
-    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> set[str]:
-        found: set[str] = set()
-        for chunk in range(0, len(keys), 500):
-            part = list(keys[chunk:chunk + 500])
-            marks = ", ".join("?" for _ in part)
-            found.update(r[0] for r in self.conn.execute(
-                "SELECT DISTINCT a.story_id FROM profile_keys k JOIN articles a ON a.rowid = k.article_rowid"
-                f" WHERE k.key IN (SELECT key FROM profile_keys WHERE key IN ({marks}) GROUP BY key HAVING COUNT(*) <= ?)",
-                (*part, at_most)))
-        return found
+    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> dict[str, int]:
+        hits: dict[str, int] = {}
+        for key in keys:  # one bounded look-up each: a common key costs at_most + 1 rows, not its count
+            rows = self.conn.execute("SELECT article_rowid FROM profile_keys WHERE key = ? LIMIT ?",
+                                     (key, at_most + 1)).fetchall()
+            if not rows or len(rows) > at_most:
+                continue
+            marks = ", ".join("?" for _ in rows)
+            for (story,) in self.conn.execute(f"SELECT DISTINCT story_id FROM articles WHERE rowid IN ({marks})",
+                                              [r[0] for r in rows]):
+                hits[story] = hits.get(story, 0) + 1
+        return hits
 
     @guarded
-    def newest_published(self) -> datetime | None:
-        return read_date(self.conn.execute("SELECT MAX(published) FROM articles").fetchone()[0])
+    def newest_published(self, before: datetime | None = None) -> datetime | None:
+        if before is None:
+            return read_date(self.conn.execute("SELECT MAX(published) FROM articles").fetchone()[0])
+        return read_date(self.conn.execute("SELECT MAX(published) FROM articles WHERE published <= ?",
+                                           (utc_text(before),)).fetchone()[0])
 
     def _profiles(self, where: str, args: Sequence) -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
