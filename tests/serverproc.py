@@ -26,15 +26,18 @@ def demo_records() -> list[dict]:
 
 
 @contextmanager
-def running_server(db: Path, token: str | None = None, timeout: float = 60.0, args: tuple[str, ...] = ()):
-    """Start ``python -m storylens.cli serve`` on 127.0.0.1 (with more ``args``); yield its base URL; stop it."""
+def running_server(db: Path | str, token: str | None = None, timeout: float = 60.0, args: tuple[str, ...] = (),
+                   log_path: Path | None = None):
+    """Start ``python -m storylens.cli serve`` on 127.0.0.1 (with more ``args``); yield its base URL; stop it.
+    ``db`` is a store file or location; the server's output goes to ``log_path`` (default: beside the file)."""
     import httpx
 
+    log_path = log_path or Path(db).with_suffix(".log")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "STORYLENS_TOKEN"}
     if token:
         env["STORYLENS_TOKEN"] = token
-    log = db.with_suffix(".log").open("w")
+    log = log_path.open("w")
     proc = subprocess.Popen([sys.executable, "-m", "storylens.cli", "serve", "--db", str(db), "--port", str(port), *args],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -42,7 +45,7 @@ def running_server(db: Path, token: str | None = None, timeout: float = 60.0, ar
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}: {db.with_suffix('.log').read_text()}")
+                raise RuntimeError(f"server exited with {proc.returncode}: {log_path.read_text()}")
             try:
                 if httpx.get(base + "/health", timeout=2).status_code == 200:
                     break

@@ -45,17 +45,22 @@ def spark(tmp_path_factory):
     s.stop()
 
 
-@pytest.fixture(scope="session")
-def demo_job(spark, tmp_path_factory):
+def _small_batches():
+    """The settings in force, with ingest batches of ``BATCH``."""
     import dataclasses
 
     from storylens.settings import current
-    from storylens.spark.job import run
 
     settings = current()
-    settings = dataclasses.replace(settings, ingest=dataclasses.replace(settings.ingest, batch_size=BATCH))
+    return dataclasses.replace(settings, ingest=dataclasses.replace(settings.ingest, batch_size=BATCH))
+
+
+@pytest.fixture(scope="session")
+def demo_job(spark, tmp_path_factory):
+    from storylens.spark.job import run
+
     output = tmp_path_factory.mktemp("spark-demo") / "out"
-    report = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
+    report = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=_small_batches())
     return output, report
 
 
@@ -147,18 +152,14 @@ def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
 
 
 def test_a_later_run_adds_to_the_output(spark, tmp_path):
-    import dataclasses
-
     from storylens.engine import StoryEngine
     from storylens.evaluate.clusters import arrival_order
     from storylens.ingest import read_articles
     from storylens.ingest.dateline import with_dateline
-    from storylens.settings import current
     from storylens.spark.job import run
     from storylens.store import open_store
 
-    settings = current()
-    settings = dataclasses.replace(settings, ingest=dataclasses.replace(settings.ingest, batch_size=BATCH))
+    settings = _small_batches()
     output = tmp_path / "out"
     run([str(DEMO)], str(output), spark=spark, settings=settings)
     later = run([str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
@@ -208,6 +209,27 @@ def test_the_output_serves_as_a_read_only_store(demo_job):
         open_store(f"parquet://{output / 'articles'}")
 
 
+def test_serve_and_coverage_read_the_output(demo_job, tmp_path):
+    import httpx
+    from serverproc import running_server
+
+    output, _ = demo_job
+    location = f"parquet://{output}"
+    with running_server(location, log_path=tmp_path / "serve.log") as base:
+        stories = httpx.get(f"{base}/stories").json()["stories"]
+        fire = next(s for s in stories if "Northbridge" in s["title"] and "Fire" in s["title"])
+        assert len(stories) == 7
+        assert httpx.get(f"{base}/stories/{fire['id']}").status_code == 200
+        assert httpx.get(f"{base}/").status_code == 200
+        refused = httpx.post(f"{base}/articles", json=[{"id": "x", "title": "A title", "text": "Some text here."}])
+        assert refused.status_code == 503 and "read-only" in refused.text
+    report = run_cli("coverage", fire["id"], "--db", location, "--format", "json")
+    assert report.returncode == 0, report.stderr
+    outlets = json.loads(report.stdout)["outlets"]
+    assert len({o["outlet"] for o in outlets}) >= 2
+    assert {o["article"]: o["copy_of"] for o in outlets}["harbor-fire-en-lakeshore"] == "harbor-fire-en-cpa"
+
+
 def _content(output: Path) -> tuple:
     """What a run wrote, wall-clock stamps aside: each article's story, thread and copy."""
     import pyarrow.parquet as pq
@@ -216,7 +238,10 @@ def _content(output: Path) -> tuple:
     return tuple(sorted(zip(*(table.column(c).to_pylist() for c in table.column_names))))
 
 
-def test_a_killed_job_run_again_writes_the_same_output(demo_job, tmp_path):
+def test_a_killed_job_run_again_writes_the_same_output(spark, demo_job, tmp_path):
+    from storylens.spark.job import run
+    from storylens.store import open_store
+
     corpus_output, _ = demo_job
     output = tmp_path / "out"
     cmd = [sys.executable, "-m", "storylens.cli", "spark", "ingest", str(DEMO), str(FOLLOW_UPS), "--output",
@@ -239,10 +264,12 @@ def test_a_killed_job_run_again_writes_the_same_output(demo_job, tmp_path):
     child.wait()
     assert not (output / "_storylens.json").exists(), "the job should have been killed before it finished"
     with pytest.raises(NotAStore):
-        from storylens.store import open_store
         open_store(f"parquet://{output}")
-    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
-    assert again.returncode == 0, again.stderr
+    with SQLiteStore(state, readonly=True) as reader:
+        kept = reader.counts()["articles"]
+    assert 0 < kept < 21, "killed after some batches were committed and before the last"
+    again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=_small_batches())  # run again here
+    assert again.ingest.added == 21 - kept and again.ingest.skipped == kept
     assert _content(output) == _content(corpus_output)
 
 

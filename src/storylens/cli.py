@@ -122,9 +122,9 @@ def coverage(
     if len(sources) == 1 and not Path(sources[0].rpartition("#")[0] or sources[0]).exists():
         from storylens.coverage.store import coverage_of_story
         from storylens.errors import StoreError
-        from storylens.store import DEFAULT_PATH, open_store
+        from storylens.store import DEFAULT_PATH, open_store, store_path
 
-        if not Path(db or DEFAULT_PATH).exists():
+        if not Path(store_path(db)[1]).exists():
             raise StoreError(f"{sources[0]}: no such file, and no store {db or DEFAULT_PATH} to look it up in as a "
                              "story id; give two or more article files, or --db")
         with open_store(db) as store:  # writable: analyses computed now are kept for next time

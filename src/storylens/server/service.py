@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.article import Article
-from storylens.errors import Conflict, ConfigError, InputError, StoreError, TooLarge, TooSmall
+from storylens.errors import Conflict, ConfigError, InputError, StoreError, StoreReadOnly, TooLarge, TooSmall
 from storylens.settings import DEFAULTS, current
 from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
@@ -114,17 +114,24 @@ class StoryService:
         from storylens.store import store_path
 
         scheme, path = store_path(str(db_path))
-        if scheme != "sqlite":
-            raise ConfigError(f"{db_path}: the server serves SQLite stores (it watches the file for other writers)")
-        self.db_path = Path(path)
+        if scheme == "sqlite":
+            self._writer = SQLiteStore(path)  # creates and migrates the file
+        else:  # a read-only backend kept in a SQLite file (a Spark job's Parquet output): served, never written
+            from storylens.store import open_store
+
+            self._writer = open_store(str(db_path))
+            if not isinstance(self._writer, SQLiteStore):
+                self._writer.close()
+                raise ConfigError(f"{db_path}: the server serves stores kept in SQLite files (it watches the file)")
+        self.db_path = self._writer.file
+        self.readonly = self._writer.readonly
         self.max_compare_chars = max_compare_chars
         self._coverage_cache = current().server.coverage_cache
         self._write_lock = threading.Lock()
         self._analysis_lock = threading.Lock()
-        self._writer = SQLiteStore(self.db_path)  # creates and migrates the file
         self._engine = None  # built on the first write (loads the clusterer state)
         self._pool = None
-        if profile_workers:
+        if profile_workers and not self.readonly:
             from storylens.cluster.workers import ProfilePool
 
             self._pool = ProfilePool(profile_workers, ahead=1)
@@ -221,6 +228,9 @@ class StoryService:
         is stored; a store conflict (an id stored with other content) stops the request after
         the batches already committed, and says how many were stored."""
         articles = parse_records(records)
+        if self.readonly:
+            raise StoreReadOnly(f"{self._writer.path}: the server serves a read-only store; nothing can be added "
+                                "through it")
         from storylens.engine import IngestReport
 
         with self._write_lock:
@@ -427,7 +437,7 @@ class StoryService:
     def _keep_analyses(self, analysed: Sequence) -> None:
         """Store the analyses a reader had to compute, so a restart need not redo them."""
         ids = [a.id for a in analysed]
-        new = [a for a in analysed if a.id not in self.reader().analysed_ids(ids)]
+        new = [] if self.readonly else [a for a in analysed if a.id not in self.reader().analysed_ids(ids)]
         if new:
             with self._write_lock:
                 self._writer.save_analyses(new)

@@ -36,6 +36,7 @@ class SQLiteStore(Store):
 
     def __init__(self, path: str | Path = DEFAULT_PATH, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.file = self.path  # the SQLite file (a Parquet store's is its cached copy; ``path`` is what messages name)
         self.readonly = readonly
         self._writing = False
         self.conn = None
