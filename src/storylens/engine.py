@@ -217,7 +217,8 @@ class StoryEngine:
 
     def _live_profiles(self):
         """The stored profiles the clusterer holds: all, or with a live window, those of
-        the stories within it of the store's newest date."""
+        the stories with an article within it of the store's newest believable date (not
+        past now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored."""
         window = self.clusterer.window_days
         believable = datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK)  # as the clusterer takes dates
         newest = self.store.newest_published(before=believable) if window else None

@@ -15,8 +15,9 @@ which also returns the assignments) to take articles in arrival order. For each 
 
 With a ``window_days`` span, the live state holds only the stories that had an article
 within that span of the stream's newest date (and those of the ``window_undated`` most
-recent articles): every ``compact_every`` articles the others go dormant, their profiles,
-vectors, index entries and term counts dropped from memory. The store keeps them; the
+recent articles): every ``compact_every`` articles, when at least a quarter of the state
+is outside, the others go dormant, their profiles, vectors, index entries and term counts
+dropped from memory. The store keeps them; the
 engine asks it for the stories a batch's copy bands and rare names point at, and
 ``revive`` brings those back before the batch is placed.
 

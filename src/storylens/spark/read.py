@@ -156,8 +156,6 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
     return spark.createDataFrame(rows.map(lambda r: tuple(r[c] for c in ARTICLE_COLUMNS)), ARTICLES)
 
 
-
-
 def _match(index: dict[str, int], name: str) -> int:
     """The input number of a file Spark names in another spelling (``file:/x`` for ``file:///x``)."""
     tail = name.split(":", 1)[-1].lstrip("/")

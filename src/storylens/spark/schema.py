@@ -5,13 +5,14 @@ schemas (as Spark DDL strings, so this module imports no pyspark). Dates travel 
 8601 strings, so an article's time zone survives the trip; vectors and fingerprints as
 little-endian bytes, so a profile comes back bit for bit.
 
-``ARTICLES``: one row per article read (``order`` is its place in the input: the input's
-position among those given, then the record's within it); ``error`` is set, and the other
-fields empty, for a record or file that could not be read.
+``ARTICLES``: one row per article read (``order_input``, the input's position among those
+given, and ``order_record``, the record's within it); ``error`` is set, and the other fields
+empty, for a record or file that could not be read.
 
 ``PROFILES``: ``ARTICLES``' fields and the article's ``StoryProfile``.
 
-``COPIES``: for each article that copies an earlier one (by ``order``), the best earlier
+``COPIES``: for each article that copies an earlier one (by publication time, then input
+order), the best earlier
 original, as ``match.duplicates.DuplicateIndex.find`` would name it.
 
 """
