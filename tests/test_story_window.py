@@ -100,11 +100,14 @@ def test_revival_keys_point_at_their_stories_and_common_ones_at_none(tmp_path):
     fire = store.story_of("harbor-fire-en-cpa")
     profiles = {p.article_id: p for p, _ in store.story_profiles([fire])}
     wire, copy = (set(sum(revival_keys(profiles[i]), [])) for i in ("harbor-fire-en-cpa", "harbor-fire-en-lakeshore"))
-    hits = store.stories_by_keys(sorted(wire), at_most=64)
+    hits = store.stories_by_keys(sorted(wire), max_stories=3, max_articles=64)
     assert max(hits, key=hits.get) == fire
     shared = sorted(k for k in wire & copy if k.startswith("#"))  # the copy bands the wire copy shares
-    assert shared and store.stories_by_keys(shared, at_most=2).get(fire) == len(shared)
-    assert store.stories_by_keys(shared, at_most=1) == {}, "a key held by more articles than at_most points at nothing"
+    assert shared and store.stories_by_keys(shared, max_stories=1, max_articles=2).get(fire) == len(shared)
+    assert store.stories_by_keys(shared, 1, max_articles=1) == {}, "a key held by more articles than that points at nothing"
+    names = sorted(k for k in wire if not k.startswith("#"))
+    spread = [k for k in names if len(store.stories_by_keys([k], max_stories=99, max_articles=64)) > 1]
+    assert all(store.stories_by_keys([k], max_stories=1, max_articles=64) == {} for k in spread)
     store.close()
 
 

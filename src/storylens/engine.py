@@ -28,8 +28,9 @@ from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
 SEEN_LIMIT = 100_000  # ids (and contents) a run remembers; older ones are committed, and the store checks them
-REVIVE_KEY_ARTICLES = 64  # a copy band or name held by more stored articles than this revives nothing
-REVIVE_STORIES = 256  # dormant stories revived for one batch, at most: those holding most of its keys
+REVIVE_KEY_ARTICLES = 64  # a copy band or name held by more stored articles than this revives nothing,
+REVIVE_KEY_STORIES = 3  # nor one held by articles of more stories than this (a name many stories share)
+REVIVE_STORIES = 64  # dormant stories revived for one batch, at most: those holding most of its keys
 INDEX_FILE = "hnsw"  # the clusterer's saved HNSW index beside the store (``storylens.db.hnsw``)
 # Every suffix ``read_articles`` reads; a folder's other files are left alone.
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson",
@@ -235,7 +236,7 @@ class StoryEngine:
         for profile in profiles:
             bands, names = revival_keys(profile)
             keys.update(bands + names)
-        hits = self.store.stories_by_keys(sorted(keys), REVIVE_KEY_ARTICLES)
+        hits = self.store.stories_by_keys(sorted(keys), REVIVE_KEY_STORIES, REVIVE_KEY_ARTICLES)
         ranked = sorted(hits, key=lambda story: (-hits[story], -StoryId.parse(story).seq))  # most keys, then newest
         dormant = self.clusterer.dormant(ranked)[:REVIVE_STORIES]
         if dormant:

@@ -404,14 +404,16 @@ class StoryClusterer:
 
     def revive(self, profiles: Sequence[tuple[StoryProfile, str]]) -> int:
         """Bring dormant stories back: their stored (profile, story id) pairs, in arrival
-        order. Stories already live are left as they are; the number of articles revived."""
+        order. Stories already live are left as they are; the number of articles revived.
+        A revived story counts as the oldest arrival: unless a new article joins it, the
+        next compaction lets it go again."""
         self._ensure_state()
         wanted = {seq for seq in (self._live(StoryId.parse(s).seq) for _, s in profiles) if seq not in self.members_}
         count = 0
         for profile, story_id in profiles:
             seq = self._live(StoryId.parse(story_id).seq)
             if seq in wanted and profile.article_id not in self.position_of_:
-                self._remember(profile, seq)
+                self._remember(profile, seq, arrival=-1)
                 count += 1
         return count
 

@@ -206,10 +206,11 @@ class Store(ABC):
         """The profiles of these (live) stories' articles, with their story ids, in ingest order."""
         raise NotImplementedError(f"{type(self).__name__} keeps no profiles to revive stories from")
 
-    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> dict[str, int]:
+    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int) -> dict[str, int]:
         """The stories of the stored articles that hold some of ``keys`` (``records.revival_keys``),
         each with how many of them it holds, counting only the keys held by at most
-        ``at_most`` articles (a common key points at nothing)."""
+        ``max_articles`` articles of at most ``max_stories`` stories (a common key, or one
+        many stories share, points at nothing)."""
         return {}
 
     def newest_published(self, before: datetime | None = None) -> datetime | None:

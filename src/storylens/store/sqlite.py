@@ -216,17 +216,19 @@ class SQLiteStore(Store):
         return list(self._profiles(f" WHERE a.story_id IN ({', '.join('?' for _ in story_ids)})", story_ids))
 
     @guarded
-    def stories_by_keys(self, keys: Sequence[str], at_most: int) -> dict[str, int]:
+    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int) -> dict[str, int]:
         hits: dict[str, int] = {}
-        for key in keys:  # one bounded look-up each: a common key costs at_most + 1 rows, not its count
+        for key in keys:  # one bounded look-up each: a common key costs max_articles + 1 rows, not its count
             rows = self.conn.execute("SELECT article_rowid FROM profile_keys WHERE key = ? LIMIT ?",
-                                     (key, at_most + 1)).fetchall()
-            if not rows or len(rows) > at_most:
+                                     (key, max_articles + 1)).fetchall()
+            if not rows or len(rows) > max_articles:
                 continue
             marks = ", ".join("?" for _ in rows)
-            for (story,) in self.conn.execute(f"SELECT DISTINCT story_id FROM articles WHERE rowid IN ({marks})",
-                                              [r[0] for r in rows]):
-                hits[story] = hits.get(story, 0) + 1
+            stories = [s for (s,) in self.conn.execute(f"SELECT DISTINCT story_id FROM articles WHERE rowid IN ({marks})",
+                                                       [r[0] for r in rows])]
+            if len(stories) <= max_stories:
+                for story in stories:
+                    hits[story] = hits.get(story, 0) + 1
         return hits
 
     @guarded
