@@ -6,8 +6,8 @@ runs on the driver, through the single-machine engine's own path
 (``StoryEngine.ingest_articles``: plan -> profile -> place -> write). The profiling backend
 is ``Precomputed``: the profiles the executors made, streamed to the driver in placement
 order (publication time, undated last, then input order: how ``eval clusters`` orders a
-stream), a partition at a time. The results therefore match the single-machine engine's for
-the same order, by construction; the state is the engine's store, so a killed run resumes
+stream), a partition at a time. The results are meant to match the single-machine engine's
+for the same order (benchmarks.md says how closely); the state is the engine's store, so a killed run resumes
 where its last batch was committed.
 """
 
