@@ -137,7 +137,6 @@ class StoryClusterer:
         self.story_last_: dict[int, int] = {}  # live story -> its most recent member's arrival number
         self.arrivals_ = 0  # articles taken since the state was made (restored ones too)
         self.placed_since_check_ = 0
-        self.dormant_ = 0  # articles that went dormant since the state was made
 
     def _ensure_state(self) -> None:
         """An empty state, on first use of a clusterer that was not restored."""
@@ -389,10 +388,9 @@ class StoryClusterer:
         for seq in gone:
             for p in self.members_[seq]:
                 self.terms_.remove(old_profiles[p])
-        carried = (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_,
-                   self.dormant_ + len(old_profiles) - len(kept))
+        carried = (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_)
         self._init_state(self.seq_)
-        (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_, self.dormant_) = carried
+        (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_) = carried
         for p in kept:
             self._remember(old_profiles[p], self._live(old_story[p]), index=False, count=False, arrival=old_arrivals[p])
         renumbered = {p: i for i, p in enumerate(kept)}

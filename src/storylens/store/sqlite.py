@@ -219,14 +219,11 @@ class SQLiteStore(Store):
     def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int) -> dict[str, int]:
         hits: dict[str, int] = {}
         for key in keys:  # one bounded look-up each: a common key costs max_articles + 1 rows, not its count
-            rows = self.conn.execute("SELECT article_rowid FROM profile_keys WHERE key = ? LIMIT ?",
-                                     (key, max_articles + 1)).fetchall()
-            if not rows or len(rows) > max_articles:
-                continue
-            marks = ", ".join("?" for _ in rows)
-            stories = [s for (s,) in self.conn.execute(f"SELECT DISTINCT story_id FROM articles WHERE rowid IN ({marks})",
-                                                       [r[0] for r in rows])]
-            if len(stories) <= max_stories:
+            rows = self.conn.execute(
+                "SELECT a.story_id FROM (SELECT article_rowid FROM profile_keys WHERE key = ? LIMIT ?) k"
+                " JOIN articles a ON a.rowid = k.article_rowid", (key, max_articles + 1)).fetchall()
+            stories = {story for (story,) in rows}
+            if len(rows) <= max_articles and len(stories) <= max_stories:
                 for story in stories:
                     hits[story] = hits.get(story, 0) + 1
         return hits
