@@ -44,7 +44,7 @@ def filled(location, articles) -> Store:
     return store
 
 
-def test_an_empty_store(location):
+def test_an_empty_store(location, demo):
     with open_store(location) as store:
         assert isinstance(store, Store) and not store.readonly
         assert store.counts() == {"articles": 0, "stories": 0, "copies": 0}
@@ -52,6 +52,10 @@ def test_an_empty_store(location):
         assert store.article_stories() == {} and store.known([]) == {}
         with pytest.raises(StoreNotFound):
             store.story("s000001")
+        empty = store.articles_mark()
+        with StoryEngine(store) as engine:
+            engine.ingest_articles(demo[:1])
+        assert empty is None or store.articles_mark() != empty, "the mark moves when an article is stored"
 
 
 def test_what_is_stored_is_read_back_alike(location, demo):
@@ -75,6 +79,11 @@ def test_what_is_stored_is_read_back_alike(location, demo):
         assert store.by_content(first.content_hash) == first.id
         profiled = dict((p.article_id, s) for p, s in store.profiles())
         assert set(profiled) <= set(placed) and all(placed[a] == s for a, s in profiled.items())
+        some = sorted(profiled)[::-3]  # the profiles of given ids come in the order asked, unknown ids left out
+        assert [p.article_id for p, _ in store.profiles_of(some + ["no-such-article"])] == some
+        assert store.profiles_of([]) == []
+        mark = store.articles_mark()
+        assert mark is None or mark == store.articles_mark()
 
 
 def test_a_stored_id_with_other_content_is_a_conflict(location, demo):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from conftest import DEMO, ROOT
 from storylens.article import Article
@@ -131,4 +131,41 @@ def test_a_date_far_in_the_future_does_not_empty_the_window(tmp_path):
                             published=datetime(2099, 1, 1, tzinfo=timezone.utc)) for i in range(3)]
         engine.ingest_articles(misdated)
         assert fire in engine.clusterer.live_stories(), "one misdated article moved the window past every story"
+    store.close()
+
+
+def test_a_reopened_windowed_store_loads_the_state_it_closed_with(tmp_path):
+    """The engine saves the ids its clusterer held beside its index; reopening restores exactly
+    those, in that order, so the saved index loads instead of being rebuilt (before, the store's
+    window query gave another set and every open rebuilt the index). When the store changed
+    since, or the window did, the window query is used, as before."""
+    import shutil
+
+    articles = _demo_in_time_order()
+    settings = _windowed()  # a 5-day window, checked only every 1,000 articles: nothing leaves in this run
+    settings = dataclasses.replace(settings, stories=dataclasses.replace(settings.stories, compact_every=1000))
+    store = SQLiteStore(tmp_path / "w.db")
+    with StoryEngine(store, batch_size=2, settings=settings) as engine:
+        engine.ingest_articles(articles[:-4])
+        held = [p.article_id for p in engine.clusterer.profiles_]
+    window = {p.article_id for p, _ in store.profiles(since=articles[-5].published - timedelta(days=5), recent=2)}
+    assert window < set(held), "the store's window query holds less than the engine did"
+    saved = store.state_path("hnsw")
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    for suffix in ("", ".json"):
+        shutil.copy(f"{saved}{suffix}", stale)
+    with StoryEngine(store, batch_size=2, settings=settings) as engine:
+        assert engine.clusterer.index_loaded_
+        assert [p.article_id for p in engine.clusterer.profiles_] == held
+        engine.ingest_articles(articles[-4:])
+    with StoryEngine(store, batch_size=2, settings=_windowed(days=2.0)) as engine:
+        assert engine.clusterer.saved_articles(saved, store.articles_mark()) is None, \
+            "another window: the saved state is not what it would hold"
+    for suffix in ("", ".json"):  # the state saved before the last four articles were stored
+        shutil.copy(stale / f"{saved.name}{suffix}", f"{saved}{suffix}")
+    with StoryEngine(store, batch_size=2, settings=settings) as engine:
+        restored = {p.article_id for p in engine.clusterer.profiles_}
+        newest = {p.article_id for p, _ in store.profiles_of([a.id for a in articles[-2:]])}  # in the window's last two
+        assert not engine.clusterer.index_loaded_ and newest and restored >= newest
     store.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer
 from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
-from storylens.errors import InputError, StorylensError
+from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
@@ -183,9 +183,10 @@ class StoryEngine:
         beside the store when this engine wrote (the next open loads it)."""
         path = self.store.state_path(INDEX_FILE)
         if self._wrote and path is not None and not self.store.readonly:
-            try:
-                self.clusterer.save_index(path)
-            except (OSError, RuntimeError):
+            try:  # the state is of every stored article unless another process wrote since it was read
+                mark = self.store.articles_mark() if self.store.changes() == self._synced else None
+                self.clusterer.save_index(path, mark)
+            except (OSError, RuntimeError, StoreError):
                 pass  # a full disk or a read-only folder: the next open rebuilds it
             self._wrote = False
         if self._owns_profiler and self._profiler is not None:
@@ -219,7 +220,14 @@ class StoryEngine:
     def _live_profiles(self):
         """The stored profiles the clusterer holds: all, or with a live window, those of
         the stories with an article within it of the store's newest believable date (not
-        past now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored."""
+        past now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored.
+        When the state saved at the last close is still of the whole store, exactly its
+        profiles, in its order: the saved index then loads instead of being rebuilt."""
+        saved = self.clusterer.saved_articles(self.store.state_path(INDEX_FILE), self.store.articles_mark())
+        if saved:
+            profiles = self.store.profiles_of(saved)
+            if len(profiles) == len(saved):
+                return profiles
         window = self.clusterer.window_days
         believable = datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK)  # as the clusterer takes dates
         newest = self.store.newest_published(before=believable) if window else None

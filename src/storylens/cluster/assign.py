@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -150,8 +151,9 @@ class StoryClusterer:
             self.vectors_ = np.resize(self.vectors_, (2 * position, DIM))
             self.times_ = np.resize(self.times_, 2 * position)
             self.covered_ = np.resize(self.covered_, 2 * position)
+        when = timestamp(profile)  # a Python float: cheaper to test than the array's element
         self.vectors_[position] = profile.vector
-        self.times_[position] = timestamp(profile)
+        self.times_[position] = when
         self.profiles_.append(profile)
         self.story_of_.append(seq)
         self.members_.setdefault(seq, []).append(position)
@@ -162,10 +164,10 @@ class StoryClusterer:
         if self.covered_[position]:  # the centroid is of vectors the encoder vouches for
             self.vector_sum_[seq] = total + profile.vector
         self.languages_.setdefault(seq, set()).add(profile.language)
-        when = self.times_[position]
-        if not np.isnan(when) and when <= time.time() + FUTURE_SLACK:  # a date in 2099 moves no window
+        dated = not math.isnan(when)
+        if dated and when <= time.time() + FUTURE_SLACK:  # a date in 2099 moves no window
             self.newest_ = max(self.newest_, when)
-        self.story_newest_[seq] = max(self.story_newest_.get(seq, -np.inf), -np.inf if np.isnan(when) else when)
+        self.story_newest_[seq] = max(self.story_newest_.get(seq, -math.inf), when if dated else -math.inf)
         if arrival is None:
             arrival = self.arrivals_
             self.arrivals_ += 1
@@ -196,31 +198,55 @@ class StoryClusterer:
         self._init_state(last_seq)
         loaded = index_path is not None and self._load_index(index_path, profiles)
         self.index_loaded_ = loaded
+        seqs: dict[str, int] = {}  # story id -> number, parsed once a story
         for profile, story_id in profiles:
-            self._remember(profile, StoryId.parse(story_id).seq, index=not loaded and not self.window_days)
+            seq = seqs.get(story_id)
+            if seq is None:
+                seq = seqs[story_id] = StoryId.parse(story_id).seq
+            self._remember(profile, seq, index=not loaded and not self.window_days)
         if self.window_days and not loaded:
             self.compact(rebuild=True)  # builds the index once, of the live stories
         self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
                               for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
         return self
 
-    def save_index(self, path: Path) -> None:
-        """Keep the HNSW index in ``path`` (and what it holds in ``path.json``), so that a
-        restore of the same profiles loads it instead of rebuilding. The index file is
-        replaced whole; a crash between the two files leaves a pair the load refuses."""
+    def save_index(self, path: Path, mark: str | None = None) -> None:
+        """Keep the HNSW index in ``path`` and what it holds in ``path.json``: the article
+        ids in position order, this window's settings and ``mark``, the store's
+        ``articles_mark`` when this state is of every stored article (``saved_articles``).
+        A restore of the same profiles loads the index instead of rebuilding it. The index
+        file is replaced whole; a crash between the two files leaves a pair the load refuses."""
         if not self.profiles_:
             return
         tmp = path.with_name(path.name + ".tmp")
         self.index_.save(str(tmp))
-        meta = _index_key([p.article_id for p in self.profiles_])
+        ids = [p.article_id for p in self.profiles_]
+        meta = {**_index_key(ids), "mark": mark, "window": [self.window_days, self.window_undated], "articles": ids}
         os.replace(tmp, path)
         _index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
+
+    def saved_articles(self, path: Path | None, mark: str | None) -> list[str] | None:
+        """The article ids the state saved in ``path`` held, in position order, when it was
+        saved with this clusterer's window and the store's ``mark`` is still the same
+        (nothing stored or removed since): restoring exactly those profiles loads the saved
+        index and leaves the state as it was. None when the saved state cannot be trusted."""
+        if path is None or mark is None:
+            return None
+        try:
+            meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
+            if meta.get("mark") != mark or meta.get("window") != [self.window_days, self.window_undated]:
+                return None
+            ids = meta["articles"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
 
     def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]]) -> bool:
         """Load the saved index when it is of exactly ``profiles`` (ids, count, vectors at both ends)."""
         try:
             meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
-            if not profiles or meta != _index_key([p.article_id for p, _ in profiles]):
+            key = _index_key([p.article_id for p, _ in profiles])
+            if not profiles or {k: meta.get(k) for k in key} != key:
                 return False
             index = _new_index()
             index.load(str(path))

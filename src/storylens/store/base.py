@@ -202,6 +202,18 @@ class Store(ABC):
         of the stories with an article published since then or among the ``recent`` last
         stored (the clusterer's live window)."""
 
+    def profiles_of(self, article_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
+        """The stored profiles of these articles with their story ids, in the order given;
+        an id without a stored profile is left out."""
+        wanted = {aid: k for k, aid in enumerate(article_ids)}
+        found = [(p, s) for p, s in self.profiles() if p.article_id in wanted]
+        return sorted(found, key=lambda pair: wanted[pair[0].article_id])
+
+    def articles_mark(self) -> str | None:
+        """A token that changes whenever an article is stored or removed (None: the store
+        cannot tell): saved clusterer state is trusted only while it is the same."""
+        return None
+
     def story_profiles(self, story_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
         """The profiles of these (live) stories' articles, with their story ids, in ingest order."""
         raise NotImplementedError(f"{type(self).__name__} keeps no profiles to revive stories from")

@@ -210,6 +210,18 @@ class SQLiteStore(Store):
             (utc_text(since), recent))
 
     @guarded
+    def profiles_of(self, article_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
+        if not article_ids:
+            return []
+        return list(self._profiles(" JOIN json_each(?) j ON j.value = a.id", (json.dumps(list(article_ids)),),
+                                   order="j.key"))
+
+    @guarded
+    def articles_mark(self) -> str | None:
+        last, count = self.conn.execute("SELECT MAX(rowid), COUNT(*) FROM articles").fetchone()
+        return f"{last or 0}:{count}"
+
+    @guarded
     def story_profiles(self, story_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
         if not story_ids:
             return []
@@ -235,11 +247,11 @@ class SQLiteStore(Store):
         return read_date(self.conn.execute("SELECT MAX(published) FROM articles WHERE published <= ?",
                                            (utc_text(before),)).fetchone()[0])
 
-    def _profiles(self, where: str, args: Sequence) -> Iterator[tuple[StoryProfile, str]]:
+    def _profiles(self, where: str, args: Sequence, order: str = "p.article_rowid") -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
             "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
             " p.terms, a.outlet FROM profiles p JOIN articles a ON a.rowid = p.article_rowid" + where
-            + " ORDER BY p.article_rowid", tuple(args))
+            + " ORDER BY " + order, tuple(args))
         for aid, language, published, story_id, vector, keys, numbers, fp, shingles, terms, outlet in rows:
             try:
                 profile = StoryProfile(
