@@ -136,7 +136,7 @@ def test_wire_copy_folds_and_other_language_is_cited(demo_fire):
 
     articles, analyzed = demo_fire
     copies = find_copies(articles)
-    assert copies["harbor-fire-en-lakeshore"][0] == "harbor-fire-en-cpa"
+    assert copies["harbor-fire-en-lakeshore"].of == "harbor-fire-en-cpa"
     d = build_coverage(analyzed, copies=copies).to_dict()
     assert d["language"] == "en" and set(d["languages"]) == {"en", "de"}
     assert [t["article"] for t in d["timeline"]] == ["harbor-fire-en-cpa", "harbor-fire-de-hollerstadt"]

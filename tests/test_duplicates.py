@@ -13,8 +13,9 @@ import pytest
 from conftest import DEMO
 from storylens.errors import ConfigError
 from storylens.ingest import read_articles
+from storylens.records import CopyOf
 from storylens.match.duplicates import (
-    NUM_PERM, SHINGLE_WORDS, Duplicate, DuplicateIndex, Fingerprint, fingerprint, shingles,
+    NUM_PERM, SHINGLE_WORDS, DuplicateIndex, Fingerprint, fingerprint, shingles,
 )
 
 WIRE = ("harbor-fire-en-cpa", "harbor-fire-en-lakeshore")  # original, copy
@@ -93,7 +94,7 @@ def test_only_the_wire_pair_is_flagged(demo, stories):
 def test_exact_copy_ignores_case_and_punctuation(demo):
     original = demo[WIRE[0]]
     index = index_of(original=original)
-    assert index.find(fingerprint(original)) == Duplicate("original", "exact", 1.0, 1.0)
+    assert index.find(fingerprint(original)) == CopyOf("original", "exact", 1.0, 1.0)
     shouted = "".join(ch if ch.isalnum() else " " for ch in original.upper())  # punctuation only separates
     assert index.find(fingerprint(shouted)).kind == "exact"
 

@@ -141,10 +141,10 @@ def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
     with open_store(f"parquet://{output}") as parquet:
         assert parquet.article_stories() == single.article_stories()
         assert parquet.story_threads() == single.story_threads()
-        spark_copies = {s.article.id: s.duplicate_of for sid in set(parquet.article_stories().values())
-                        for s in parquet.story_articles(sid) if s.duplicate_of}
-    single_copies = {s.article.id: s.duplicate_of for sid in set(single.article_stories().values())
-                     for s in single.story_articles(sid) if s.duplicate_of}
+        spark_copies = {s.article.id: s.copy_of.of for sid in set(parquet.article_stories().values())
+                        for s in parquet.story_articles(sid) if s.copy_of}
+    single_copies = {s.article.id: s.copy_of.of for sid in set(single.article_stories().values())
+                     for s in single.story_articles(sid) if s.copy_of}
     single.close()
     assert spark_copies == single_copies == {"harbor-fire-en-lakeshore": "harbor-fire-en-cpa"}
     # the fire and the port chief's resignation two weeks later: two stories, one thread

@@ -21,6 +21,7 @@ from storylens.evaluate.real_pages import read_labelled_pages, split_groups, wro
 from storylens.ingest import read_articles
 from storylens.ingest.dateline import dateline_date, with_dateline
 from storylens.match.duplicates import PARTIAL, DuplicateIndex, fingerprint
+from storylens.records import CopyOf
 from storylens.store import SQLiteStore
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -169,9 +170,9 @@ def test_partial_wire_copies_cut_and_rewrapped(tmp_path):
     try:
         StoryEngine(store).ingest_articles([a, b, other])
         members = {m.article.id: m for m in store.story_articles(store.story_of("site-a"))}
-        assert members["site-b"].duplicate_of == "site-a" and members["site-b"].duplicate_kind == "partial"
+        assert members["site-b"].copy_of == CopyOf("site-a", "partial", members["site-b"].copy_of.overlap)
         reuser = {m.article.id: m for m in store.story_articles(store.story_of("other"))}["other"]
-        assert reuser.duplicate_of is None
+        assert reuser.copy_of is None
     finally:
         store.close()
 

@@ -47,11 +47,11 @@ def test_wire_copy_is_recorded_and_counted(demo_db):
         story_of = store.article_stories()
         detail = store.story(story_of["harbor-fire-en-lakeshore"])
     copy = next(m for m in detail.members if m.id == "harbor-fire-en-lakeshore")
-    assert copy.duplicate_of == "harbor-fire-en-cpa"
-    assert copy.duplicate_kind in ("near", "exact") and copy.overlap > 0.5
+    assert copy.copy_of.of == "harbor-fire-en-cpa"
+    assert copy.copy_of.kind in ("near", "exact") and copy.copy_of.overlap > 0.5
     assert detail.story.copies >= 1 and detail.story.reports == detail.story.articles - detail.story.copies
     # reports by other outlets of the same story are not copies
-    assert all(m.duplicate_of is None for m in detail.members if m.id != "harbor-fire-en-lakeshore")
+    assert all(m.copy_of is None for m in detail.members if m.id != "harbor-fire-en-lakeshore")
 
 
 def test_a_wire_copy_in_the_same_batch_is_not_embedded_again():
@@ -234,7 +234,7 @@ def test_story_analyses_are_kept_and_reused(tmp_path):
         StoryEngine(store).ingest([DEMO])
         story_id = store.story_of("harbor-fire-en-cpa")
         first, copies = story_analyses(store, story_id)
-        assert copies["harbor-fire-en-lakeshore"][0] == "harbor-fire-en-cpa"
+        assert copies["harbor-fire-en-lakeshore"].of == "harbor-fire-en-cpa"
         assert store.conn.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == len(first)
     with SQLiteStore(db, readonly=True) as store:
         again, _ = story_analyses(store, story_id)  # read back, not analysed again

@@ -67,7 +67,7 @@ def test_a_copy_of_a_dormant_article_finds_its_original(tmp_path):
         engine.ingest_articles([resent])
     assert store.story_of("resent") == fire
     member = next(m for m in store.story_articles(fire) if m.article.id == "resent")
-    assert member.duplicate_of == "harbor-fire-en-cpa"
+    assert member.copy_of.of == "harbor-fire-en-cpa"
     store.close()
 
 
@@ -168,4 +168,52 @@ def test_a_reopened_windowed_store_loads_the_state_it_closed_with(tmp_path):
         restored = {p.article_id for p in engine.clusterer.profiles_}
         newest = {p.article_id for p, _ in store.profiles_of([a.id for a in articles[-2:]])}  # in the window's last two
         assert not engine.clusterer.index_loaded_ and newest and restored >= newest
+    store.close()
+
+
+def test_a_reopened_engine_places_as_one_that_stayed_open(tmp_path):
+    """Closing and reopening between two runs changes nothing: the saved state comes back
+    with its arrival numbers and its count to the next window check, so stories go dormant
+    and are revived as they would have been in one run."""
+    articles = _demo_in_time_order()
+    first, rest = articles[:-6], articles[-6:]
+    settings = _windowed()
+    reopened = SQLiteStore(tmp_path / "reopened.db")
+    with StoryEngine(reopened, batch_size=2, settings=settings) as engine:
+        engine.ingest_articles(first)
+        closed = ([p.article_id for p in engine.clusterer.profiles_], list(engine.clusterer.arrival_of_),
+                  engine.clusterer.placed_since_check_)
+    with StoryEngine(reopened, batch_size=2, settings=settings) as engine:
+        clusterer = engine.clusterer
+        assert clusterer.index_loaded_
+        assert ([p.article_id for p in clusterer.profiles_], clusterer.arrival_of_, clusterer.placed_since_check_) == closed
+        engine.ingest_articles(rest)
+    single = SQLiteStore(tmp_path / "single.db")
+    with StoryEngine(single, batch_size=2, settings=settings) as engine:
+        engine.ingest_articles(first)
+        engine.ingest_articles(rest)
+    assert reopened.article_stories() == single.article_stories()
+    assert reopened.story_threads() == single.story_threads()
+    reopened.close()
+    single.close()
+
+
+def test_a_saved_state_beside_another_store_is_not_trusted(tmp_path):
+    """The saved state names the store it is of: copied beside a store rebuilt from the same
+    articles, it is not loaded."""
+    import shutil
+
+    articles = _demo_in_time_order()
+    settings = _windowed()
+    store, _ = _ingest(tmp_path / "a.db", articles[:10], settings)
+    store.close()
+    for suffix in ("", ".json"):
+        shutil.move(tmp_path / f"a.db.hnsw{suffix}", tmp_path / f"kept{suffix}")
+    (tmp_path / "a.db").unlink()
+    store, _ = _ingest(tmp_path / "a.db", articles[:10], dataclasses.replace(
+        settings, stories=dataclasses.replace(settings.stories, join_threshold=0.9)))
+    for suffix in ("", ".json"):
+        shutil.copy(tmp_path / f"kept{suffix}", tmp_path / f"a.db.hnsw{suffix}")
+    with StoryEngine(store, settings=settings) as engine:
+        assert engine.clusterer.saved_articles(store.state_path("hnsw"), store.articles_mark()) is None
     store.close()

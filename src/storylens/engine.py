@@ -23,7 +23,7 @@ from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
-from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, revival_keys
+from storylens.records import CopyOf, StoryAssignment, StoryId, StoryProfile, revival_keys
 from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
@@ -184,8 +184,8 @@ class StoryEngine:
         path = self.store.state_path(INDEX_FILE)
         if self._wrote and path is not None and not self.store.readonly:
             try:  # the state is of every stored article unless another process wrote since it was read
-                mark = self.store.articles_mark() if self.store.changes() == self._synced else None
-                self.clusterer.save_index(path, mark)
+                mark = self.store.articles_mark()  # before the check: a commit after it moves the mark
+                self.clusterer.save_index(path, mark if self.store.changes() == self._synced else None)
             except (OSError, RuntimeError, StoreError):
                 pass  # a full disk or a read-only folder: the next open rebuilds it
             self._wrote = False
@@ -206,7 +206,8 @@ class StoryEngine:
         self._hashes.clear()
 
     def _restore(self) -> None:
-        self._synced = self.store.changes()  # read first: a commit during the reads is noticed later
+        synced = self.store.changes()  # read first: a commit during the reads is noticed later
+        self._synced = None  # until the restore is whole: a state cut short is never saved as the store's
         paused = gc.isenabled()
         gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
         try:
@@ -216,6 +217,7 @@ class StoryEngine:
         finally:
             if paused:
                 gc.enable()
+        self._synced = synced
 
     def _live_profiles(self):
         """The stored profiles the clusterer holds: all, or with a live window, those of
@@ -327,14 +329,14 @@ class StoryEngine:
                 story = (placed[original].story_id if original in placed
                          else in_batch.get(original) or self.store.story_of(original))
                 assignment = StoryAssignment(article.id, story, opened=False,
-                                             duplicate=Duplicate(of=original, kind="exact", overlap=1.0, containment=1.0))
+                                             copy_of=CopyOf(of=original, kind="exact", overlap=1.0, containment=1.0))
                 items.append(Ingested(article, None, assignment))
             else:
                 assignment = placed[article.id]
                 items.append(Ingested(article, profile_of[article.id], assignment))
             in_batch[article.id] = assignment.story_id
             report.added += 1
-            report.copies += assignment.duplicate is not None
+            report.copies += assignment.copy_of is not None
             report.stories_opened += assignment.opened
             report.merges += len(assignment.merged)
             report.threads_opened += assignment.thread_opened
@@ -393,9 +395,9 @@ def _read_files(files: Iterable[Path], report: IngestReport, strict: bool) -> It
             report.errors.append(exc)
 
 
-def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], dict[str, tuple[str, str, float]]]:
+def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], dict[str, CopyOf]]:
     """Full analyses of a story's articles (stored ones reused, the rest analysed and kept),
-    and its copies: article id -> (original id, kind, overlap)."""
+    and its copies: article id -> what it copies."""
     from storylens.analyze import Analyzer
 
     stored = store.story_articles(story_id)
@@ -406,5 +408,5 @@ def story_analyses(store: Store, story_id: str) -> tuple[list[AnalyzedArticle], 
         if not store.readonly:
             store.save_analyses(fresh)
         cached.update((x.id, x) for x in fresh)
-    copies = {s.article.id: (s.duplicate_of, s.duplicate_kind, s.overlap or 0.0) for s in stored if s.duplicate_of}
+    copies = {s.article.id: s.copy_of for s in stored if s.copy_of}
     return [cached[s.article.id] for s in stored], copies

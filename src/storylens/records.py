@@ -1,7 +1,7 @@
 """The records that cross the story engine's stage boundaries, one form per concept.
 
 Profiling makes a ``StoryProfile`` (with its ``Fingerprint``); the clusterer turns it into
-a ``StoryAssignment`` (with the ``Duplicate`` it copies, if any, and the thread its story
+a ``StoryAssignment`` (with the ``CopyOf`` naming what it copies, if any, and the thread its story
 is in); the store keeps both. A story is named by a ``StoryId``, a thread by a ``ThreadId``. Frozen, and importing numpy only: a store, a worker or
 a Spark job can read them without loading a model.
 """
@@ -64,13 +64,23 @@ def revival_keys(profile: StoryProfile) -> tuple[list[str], list[str]]:
 
 
 @dataclass(frozen=True)
-class Duplicate:
-    """The earlier article a new one copies, and how much of it."""
+class CopyOf:
+    """The earlier article an article copies, and how much of it: the one form of a copy,
+    found by the engine, stored, listed and reported."""
 
     of: str  # the earlier article's id
     kind: str  # exact | near | partial
-    overlap: float  # estimated Jaccard of the two shingle sets
-    containment: float  # estimated share of the smaller article's shingles found in the other
+    overlap: float | None = None  # estimated Jaccard of the two shingle sets
+    containment: float | None = None  # estimated share of the smaller article's shingles in the other (not stored)
+
+
+def copy_fields(copy: CopyOf | None) -> dict[str, str | float | None]:
+    """An article's copy as its JSON fields (``duplicate_of``, ``duplicate_kind``, ``overlap``):
+    the one place the API's names for them are written."""
+    if copy is None:
+        return {"duplicate_of": None, "duplicate_kind": None, "overlap": None}
+    return {"duplicate_of": copy.of, "duplicate_kind": copy.kind,
+            "overlap": None if copy.overlap is None else round(copy.overlap, 3)}
 
 
 @dataclass(frozen=True, order=True)
@@ -127,7 +137,7 @@ class StoryAssignment:
     story_id: str
     opened: bool  # True when the article opened a new story
     score: float | None = None  # join probability (None when opened or copied)
-    duplicate: Duplicate | None = None
+    copy_of: CopyOf | None = None  # the earlier article this one copies
     merged: tuple[str, ...] = field(default=())  # stories folded into ``story_id`` by this article
     thread_id: str | None = None  # the thread of ``story_id`` after this article
     thread_opened: bool = False  # True when the article's story opened a new thread

@@ -170,8 +170,9 @@ def render_story(detail, console: Console) -> None:
     table.add_column("article / copy of", overflow="fold")
     for m in detail.members:
         ident = Text(m.id)
-        if m.duplicate_of:
-            ident.append(f"\n↳ copy of {m.duplicate_of} ({m.duplicate_kind}, {m.overlap:.2f})", style="yellow")
+        if m.copy_of:
+            overlap = f", {m.copy_of.overlap:.2f}" if m.copy_of.overlap is not None else ""
+            ident.append(f"\n↳ copy of {m.copy_of.of} ({m.copy_of.kind}{overlap})", style="yellow")
         table.add_row(_day(m.published), m.language, Text(m.outlet or ""), Text(m.title), ident)
     console.print(table)
 

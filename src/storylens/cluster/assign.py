@@ -53,7 +53,7 @@ from storylens.cluster.evidence import (
 from storylens.cluster.threads import ThreadLinker, ThreadRule, ThreadStep
 from storylens.match.duplicates import PARTIAL, DuplicateIndex
 from storylens.settings import DEFAULTS, StorySettings
-from storylens.records import Duplicate, StoryAssignment, StoryId, StoryProfile, ThreadId, story_name, thread_name
+from storylens.records import CopyOf, StoryAssignment, StoryId, StoryProfile, ThreadId, story_name, thread_name
 
 # A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
 # point, wrapped in other site furniture) is a partial copy only when the story evidence
@@ -72,6 +72,12 @@ FUTURE_SLACK = 86400.0  # a publication time later than now by more than this is
 def _index_key(ids: Sequence[str]) -> dict:
     """What a saved index is of: the profiles' count and a digest of their ids, in order."""
     return {"count": len(ids), "ids": hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()}
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-1 of a file: ties a saved index to the description written with it."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha1").hexdigest()
 
 
 def _index_meta(path: Path) -> Path:
@@ -194,17 +200,27 @@ class StoryClusterer:
         and the stored thread of each live story (``story_threads``: the threads are taken as
         stored, never re-linked). The HNSW index is loaded from ``index_path`` when the file
         there holds exactly these profiles' vectors (``save_index``), else rebuilt: the same
-        graph either way."""
+        graph either way. With the index come the saved arrival numbers, member order and
+        count to the next window check, so the state is the one that was saved."""
         self._init_state(last_seq)
-        loaded = index_path is not None and self._load_index(index_path, profiles)
-        self.index_loaded_ = loaded
+        saved = self._load_index(index_path, profiles) if index_path is not None else None
+        loaded = self.index_loaded_ = saved is not None
+        arrivals = saved["arrivals"] if saved else [None] * len(profiles)
+        if saved:  # the document frequencies of exactly these profiles, counted when they were placed
+            self.terms_ = saved["terms"]
         seqs: dict[str, int] = {}  # story id -> number, parsed once a story
-        for profile, story_id in profiles:
+        for (profile, story_id), arrival in zip(profiles, arrivals):
             seq = seqs.get(story_id)
             if seq is None:
                 seq = seqs[story_id] = StoryId.parse(story_id).seq
-            self._remember(profile, seq, index=not loaded and not self.window_days)
-        if self.window_days and not loaded:
+            self._remember(profile, seq, index=not loaded and not self.window_days, count=not loaded, arrival=arrival)
+        if saved:
+            self.arrivals_, self.placed_since_check_ = saved["next_arrival"], saved["since_check"]
+            self.newest_ = max(self.newest_, saved["newest"])  # dormant stories' articles counted too
+            for positions in saved["merged_members"]:  # a merged story's members in their merge order
+                if sorted(positions) == self.members_.get(self.story_of_[positions[0]]):
+                    self.members_[self.story_of_[positions[0]]] = positions
+        elif self.window_days:
             self.compact(rebuild=True)  # builds the index once, of the live stories
         self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
                               for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
@@ -213,15 +229,21 @@ class StoryClusterer:
     def save_index(self, path: Path, mark: str | None = None) -> None:
         """Keep the HNSW index in ``path`` and what it holds in ``path.json``: the article
         ids in position order, this window's settings and ``mark``, the store's
-        ``articles_mark`` when this state is of every stored article (``saved_articles``).
-        A restore of the same profiles loads the index instead of rebuilding it. The index
-        file is replaced whole; a crash between the two files leaves a pair the load refuses."""
+        ``articles_mark`` when this state is of every stored article (``saved_articles``),
+        and what a restore of those profiles cannot count again: arrival numbers, the count
+        to the next window check, the newest time seen, merged stories' member order, the
+        term frequencies. A restore of the same profiles loads all of it instead of
+        rebuilding it. The index file is replaced whole and its digest kept in the
+        description: a pair from two closes, or a crash between the two files, is refused."""
         if not self.profiles_:
             return
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two closing processes write files of their own
         self.index_.save(str(tmp))
         ids = [p.article_id for p in self.profiles_]
-        meta = {**_index_key(ids), "mark": mark, "window": [self.window_days, self.window_undated], "articles": ids}
+        meta = {**_index_key(ids), "index": _file_digest(tmp), "mark": mark,
+                "window": [self.window_days, self.window_undated], "articles": ids,
+                "arrivals": self.arrival_of_, "next_arrival": self.arrivals_, "since_check": self.placed_since_check_, "newest": self.newest_,
+                "merged_members": [m for m in self.members_.values() if m != sorted(m)], "terms": self.terms_.to_dict()}
         os.replace(tmp, path)
         _index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
 
@@ -241,23 +263,32 @@ class StoryClusterer:
             return None
         return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
 
-    def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]]) -> bool:
-        """Load the saved index when it is of exactly ``profiles`` (ids, count, vectors at both ends)."""
+    def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]]) -> dict | None:
+        """Load the saved index when it is of exactly ``profiles`` (ids, count, the index file
+        the description was written with, vectors at both ends); its description, or None."""
         try:
             meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
             key = _index_key([p.article_id for p, _ in profiles])
-            if not profiles or {k: meta.get(k) for k in key} != key:
-                return False
+            if not profiles or {k: meta.get(k) for k in key} != key or meta.get("index") != _file_digest(path):
+                return None
+            n = len(profiles)
+            if len(meta["arrivals"]) != n or not all(isinstance(a, int) for a in meta["arrivals"]) or not all(
+                    isinstance(meta[k], int) for k in ("next_arrival", "since_check")) or not all(
+                    m and all(isinstance(p, int) and 0 <= p < n for p in m) for m in meta["merged_members"]):
+                return None
+            meta["terms"], meta["newest"] = TermFrequencies.from_dict(meta["terms"]), float(meta["newest"])
+            if meta["terms"].n_docs_ != n:
+                return None
             index = _new_index()
             index.load(str(path))
             ends = (0, len(profiles) - 1)
             if len(index) != len(profiles) or any(
                     float(np.dot(np.asarray(index.get(k), dtype=np.float32), profiles[k][0].vector)) < 0.99 for k in ends):
-                return False
-        except (OSError, ValueError, RuntimeError, TypeError):
-            return False  # no file, another store's, an older format, damaged: rebuild
+                return None
+        except (OSError, ValueError, RuntimeError, TypeError, KeyError):
+            return None  # no file, another store's, an older format, damaged: rebuild
         self.index_ = index
-        return True
+        return meta
 
     # -- placing articles ----------------------------------------------------------
     def _live(self, seq: int) -> int:
@@ -294,7 +325,7 @@ class StoryClusterer:
                          member_times=self.times_[recent], vector_sum=self.vector_sum_[seq],
                          languages=frozenset(self.languages_[seq]))
 
-    def _copy(self, profile: StoryProfile) -> Duplicate | None:
+    def _copy(self, profile: StoryProfile) -> CopyOf | None:
         """The earlier article ``profile`` copies, if any: exact, near, a partial copy of most
         of it, or a lesser partial copy that the story evidence confirms."""
         duplicate = self.duplicates_.find(profile.fingerprint)
@@ -320,7 +351,7 @@ class StoryClusterer:
         if duplicate is not None:
             seq = self._live(self.story_of_[self.position_of_[duplicate.of]])
             self._remember(profile, seq)
-            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, duplicate=duplicate)
+            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, copy_of=duplicate)
             return self._threaded(placed, self.linker_.link(seq, opened=False))
         rule = self.rule or JoinRule()
         candidates, background = self._candidates(profile)

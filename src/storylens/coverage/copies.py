@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from storylens.article import Article
 from storylens.coverage.pool import publication_key
 from storylens.match.duplicates import DuplicateIndex, fingerprint
+from storylens.records import CopyOf
 
 
-def find_copies(articles: Sequence[Article]) -> dict[str, tuple[str, str, float]]:
-    """Copy's id -> (original's id, kind, overlap) for every article that copies an earlier one."""
+def find_copies(articles: Sequence[Article]) -> dict[str, CopyOf]:
+    """Copy's id -> what it copies, for every article that copies an earlier one."""
     index = DuplicateIndex()
-    found: dict[str, tuple[str, str, float]] = {}
+    found: dict[str, CopyOf] = {}
     for _, article in sorted(enumerate(articles), key=lambda t: publication_key(t[1].published, t[0])):
         fp = fingerprint(article.text)
         duplicate = index.find(fp)
         if duplicate is not None and duplicate.of != article.id:
-            found[article.id] = (duplicate.of, duplicate.kind, round(duplicate.overlap, 3))
+            found[article.id] = duplicate
         index.add(article.id, fp)
     return found

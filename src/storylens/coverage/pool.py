@@ -18,6 +18,7 @@ from storylens.article import AnalyzedArticle
 from storylens.coverage.claims import Specifics, article_specifics
 from storylens.coverage.records import Outlet
 from storylens.errors import ConfigError
+from storylens.records import CopyOf
 
 MIN_ARTICLES = 2
 
@@ -60,13 +61,13 @@ class StoryPool:
         return self.family[k] != k
 
 
-def _families(ids: list[str], copies: Mapping[str, tuple[str, str, float]]) -> list[int]:
+def _families(ids: list[str], copies: Mapping[str, CopyOf]) -> list[int]:
     index = {a: k for k, a in enumerate(ids)}
     family = list(range(len(ids)))
     for k, article_id in enumerate(ids):
         seen, current = {k}, k
-        while ids[current] in copies and copies[ids[current]][0] in index:
-            nxt = index[copies[ids[current]][0]]
+        while ids[current] in copies and copies[ids[current]].of in index:
+            nxt = index[copies[ids[current]].of]
             if nxt in seen:  # a cycle in the given copies: stop at the earliest-listed
                 break
             seen.add(nxt)
@@ -89,8 +90,8 @@ def story_language(articles: Sequence[AnalyzedArticle], wanted: str | None) -> s
 
 
 def build_pool(analyzed: Sequence[AnalyzedArticle], language: str | None = None,
-               copies: Mapping[str, tuple[str, str, float]] | None = None) -> StoryPool:
-    """Check the articles and lay them out; ``copies`` maps a copy's id to (original id, kind, overlap)."""
+               copies: Mapping[str, CopyOf] | None = None) -> StoryPool:
+    """Check the articles and lay them out; ``copies`` maps a copy's id to what it copies."""
     if len(analyzed) < MIN_ARTICLES:
         raise ConfigError(f"a coverage report needs at least {MIN_ARTICLES} articles, got {len(analyzed)}: "
                           "give two or more articles of one story")
@@ -109,8 +110,7 @@ def build_pool(analyzed: Sequence[AnalyzedArticle], language: str | None = None,
         copy = copies.get(x.id) if family[k] != k else None
         outlets.append(Outlet(article=x.id, outlet=a.label, title=a.title, language=x.language,
                               published=_iso(a.published), url=a.url, source=a.source, sentences=len(x.sentences),
-                              copy_of=copy[0] if copy else None, copy_kind=copy[1] if copy else None,
-                              copy_overlap=float(copy[2]) if copy else None))
+                              copy_of=copy))
     texts, article_of, position, blocks, specifics = [], [], [], [], []
     for k, x in enumerate(ordered):
         specifics.extend(article_specifics(x))

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storylens.records import CopyOf
+
+
+def _overlap(copy: CopyOf | None) -> float | None:
+    return None if copy is None or copy.overlap is None else round(copy.overlap, 3)
+
 
 @dataclass(frozen=True)
 class Outlet:
@@ -22,15 +28,13 @@ class Outlet:
     url: str | None
     source: str | None
     sentences: int
-    copy_of: str | None = None  # the article this one copies (wire copy), when known
-    copy_kind: str | None = None  # exact | near | partial
-    copy_overlap: float | None = None
+    copy_of: CopyOf | None = None  # the article this one copies (wire copy), when known
 
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article, "outlet": self.outlet, "title": self.title, "language": self.language,
                 "published": self.published, "url": self.url, "source": self.source, "sentences": self.sentences,
-                "copy_of": self.copy_of, "copy_kind": self.copy_kind,
-                "copy_overlap": None if self.copy_overlap is None else round(self.copy_overlap, 3)}
+                "copy_of": self.copy_of.of if self.copy_of else None,
+                "copy_kind": self.copy_of.kind if self.copy_of else None, "copy_overlap": _overlap(self.copy_of)}
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,6 @@ class TimelineEntry:
     def to_dict(self) -> dict[str, Any]:
         return {"article": self.article, "outlet": self.outlet, "title": self.title, "language": self.language,
                 "published": self.published,
-                "copies": [{"article": c.article, "outlet": c.outlet, "published": c.published, "kind": c.copy_kind,
-                            "overlap": None if c.copy_overlap is None else round(c.copy_overlap, 3)}
+                "copies": [{"article": c.article, "outlet": c.outlet, "published": c.published,
+                            "kind": c.copy_of.kind if c.copy_of else None, "overlap": _overlap(c.copy_of)}
                            for c in self.copies]}

@@ -22,6 +22,7 @@ from storylens.coverage.records import (Fact, Outlet, OutletAdds, StoryEntity, S
                                         TermContrast, TimelineEntry, Tone)
 from storylens.coverage.timeline import story_timeline
 from storylens.coverage.tone import story_tones
+from storylens.records import CopyOf
 
 SCHEMA_VERSION = 1
 SECTIONS = ("summary", "facts", "quotes", "entities", "adds", "framing", "timeline")
@@ -71,12 +72,12 @@ class Coverage:
 
 
 def build_coverage(analyzed: Sequence[AnalyzedArticle], *, language: str | None = None,
-                   copies: Mapping[str, tuple[str, str, float]] | None = None,
+                   copies: Mapping[str, CopyOf] | None = None,
                    summary_sentences: int = SUMMARY_SENTENCES, summary_words: int | None = None) -> Coverage:
     """The coverage report of analysed articles of one story.
 
     ``language``: the summary's and the facts' language (default: the most common one).
-    ``copies``: article id -> (original id, kind, overlap) for wire copies, as the story
+    ``copies``: article id -> what it copies, for wire copies, as the story
     engine records them (``coverage.copies.find_copies`` computes them for loose files).
     ``summary_words``: a word budget for the summary (whole sentences; ``eval summaries``
     gives the reference's length); by default only ``summary_sentences`` limits it.

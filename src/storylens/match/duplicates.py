@@ -28,7 +28,7 @@ import regex
 from datasketch import MinHash
 
 from storylens.errors import ConfigError
-from storylens.records import NUM_PERM, Duplicate, Fingerprint
+from storylens.records import NUM_PERM, CopyOf, Fingerprint
 
 SHINGLE_WORDS = 5
 SEED = 1  # fixes the permutations: fingerprints compare across processes and releases
@@ -157,7 +157,7 @@ class DuplicateIndex:
         self._keys.append(key)
         self._rows[key] = row
 
-    def find(self, fp: Fingerprint) -> Duplicate | None:
+    def find(self, fp: Fingerprint) -> CopyOf | None:
         """The best match among added articles: exact, else the nearest copy, else the
         article sharing most of the smaller one; the earliest added on a tie; or None."""
         if not fp.size or not self._keys:
@@ -170,7 +170,7 @@ class DuplicateIndex:
         if best is None:
             return None
         row, kind, overlap, containment = best
-        return Duplicate(self._keys[rows[row]], kind, overlap, containment)
+        return CopyOf(self._keys[rows[row]], kind, overlap, containment)
 
 
 def best_match(fp: Fingerprint, hashes: np.ndarray, sizes: np.ndarray, near: float = NEAR,

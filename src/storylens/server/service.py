@@ -24,6 +24,7 @@ from storylens.settings import DEFAULTS, current
 from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
+from storylens.records import copy_fields
 from storylens.store import SQLiteStore, StoryMember
 from storylens.store.base import StoryPage, ThreadPage
 
@@ -263,12 +264,9 @@ class StoryService:
                 if a is None:  # already stored (this id, or this URL and content), or repeated in this request
                     results.append(self._skipped(article))
                     continue
-                dup = a.duplicate
                 results.append({"id": article.id, "status": "added", "story_id": a.story_id, "opened": a.opened,
                                 "thread_id": thread_of[a.story_id], "thread_opened": a.thread_opened,
-                                "duplicate_of": dup.of if dup else None, "duplicate_kind": dup.kind if dup else None,
-                                "overlap": round(dup.overlap, 3) if dup else None,
-                                "merged": list(a.merged)})
+                                **copy_fields(a.copy_of), "merged": list(a.merged)})
         return {"added": report.added, "skipped": report.skipped, "copies": report.copies,
                 "stories_opened": report.stories_opened, "merges": report.merges,
                 "threads_opened": report.threads_opened, "thread_merges": report.thread_merges, "articles": results}

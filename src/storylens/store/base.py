@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.records import StoryAssignment, StoryProfile
+from storylens.records import CopyOf, StoryAssignment, StoryProfile, copy_fields
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,13 +35,12 @@ class StoryMember:
     url: str | None
     language: str
     published: datetime | None
-    duplicate_of: str | None
-    duplicate_kind: str | None  # exact | near | partial
-    overlap: float | None
+    copy_of: CopyOf | None  # the earlier article it copies
     score: float | None  # how strongly it joined the story (None: it opened the story)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: _jsonable(v) for k, v in asdict(self).items()}
+        return {"id": self.id, "title": self.title, "outlet": self.outlet, "url": self.url, "language": self.language,
+                "published": _jsonable(self.published), **copy_fields(self.copy_of), "score": self.score}
 
 
 @dataclass(frozen=True)
@@ -136,9 +135,7 @@ class StoredArticle:
     article: Article
     story_id: str
     language: str
-    duplicate_of: str | None
-    duplicate_kind: str | None
-    overlap: float | None
+    copy_of: CopyOf | None  # the earlier article it copies
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storylens.errors import StoreNotFound
+from storylens.records import copy_fields
 from storylens.store.base import StoryPage
 from storylens.store.connect import guarded
-from storylens.store.rows import ANALYSIS_VERSION, read_date, story_query, story_row
+from storylens.store.rows import ANALYSIS_VERSION, copy_row, read_date, story_query, story_row
 
 if TYPE_CHECKING:
     from storylens.store.sqlite import SQLiteStore
@@ -76,7 +77,7 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
     return {"id": row[0], "url": row[1], "outlet": row[2], "title": row[3], "text": row[4],
             "published": published.isoformat() if published else None, "language": row[6],
             "authors": json.loads(row[7]), "detected_language": row[8], "story_id": row[9],
-            "duplicate_of": row[10], "duplicate_kind": row[11], "overlap": row[12], "score": row[13],
+            **copy_fields(copy_row(row[10], row[11], row[12])), "score": row[13],
             "ingested_at": row[14]}
 
 

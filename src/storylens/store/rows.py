@@ -11,6 +11,7 @@ import sys
 from datetime import datetime, timezone
 
 from storylens.store.base import Story
+from storylens.records import CopyOf
 
 ANALYSIS_VERSION = 4  # bump when analysis changes what it produces: stored analyses are then redone
 # (2: quote confidences kept; speakers found with the article language's verbs of saying; 3: entity types and
@@ -27,6 +28,11 @@ def utc_text(value: datetime | None) -> str | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+
+
+def copy_row(of: str | None, kind: str | None, overlap: float | None) -> CopyOf | None:
+    """The stored columns ``duplicate_of, duplicate_kind, overlap`` as a ``CopyOf``."""
+    return CopyOf(of, kind or "exact", overlap) if of else None
 
 
 def split_set(value: str) -> frozenset[str]:

@@ -135,6 +135,12 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             SELECT key, article_rowid FROM split WHERE key LIKE '% %';
         CREATE INDEX profile_keys_key ON profile_keys(key)
     """),
+    # A random name of this store file, made once: state saved beside a store (the
+    # clusterer's) is of this file, not of another one made again at the same path.
+    ("0007_store_identity", """
+        CREATE TABLE store_identity (id TEXT NOT NULL);
+        INSERT INTO store_identity VALUES (lower(hex(randomblob(16))))
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -23,7 +23,7 @@ from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDe
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store import queries, thread_queries
-from storylens.store.rows import (ANALYSIS_VERSION, SEP, STORY_SQL, follow_merges, read_date, split_set, story_query,
+from storylens.store.rows import (ANALYSIS_VERSION, SEP, STORY_SQL, copy_row, follow_merges, read_date, split_set, story_query,
                                   story_row, utc_text)
 from storylens.store.schema import migrate, now
 
@@ -165,7 +165,7 @@ class SQLiteStore(Store):
                     conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (s.story_id, gone))
                     conn.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (s.story_id, stamp, gone))
                     conn.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (gone, s.story_id, a.id, stamp))
-                dup = s.duplicate
+                dup = s.copy_of
                 story_id = self._live_story(s.story_id) if not s.opened else s.story_id  # merged earlier in the batch?
                 cur = conn.execute(
                     "INSERT INTO articles (id, content_hash, url, title, text, outlet, published, declared_language,"
@@ -218,8 +218,13 @@ class SQLiteStore(Store):
 
     @guarded
     def articles_mark(self) -> str | None:
-        last, count = self.conn.execute("SELECT MAX(rowid), COUNT(*) FROM articles").fetchone()
-        return f"{last or 0}:{count}"
+        try:
+            identity = self.conn.execute("SELECT id FROM store_identity").fetchone()
+        except sqlite3.OperationalError:  # an older file opened read-only, not yet migrated
+            return None
+        last = self.conn.execute("SELECT rowid, id FROM articles ORDER BY rowid DESC LIMIT 1").fetchone()
+        count = self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return json.dumps([identity[0] if identity else None, count, *(last or ())])
 
     @guarded
     def story_profiles(self, story_ids: Sequence[str]) -> list[tuple[StoryProfile, str]]:
@@ -289,7 +294,7 @@ class SQLiteStore(Store):
         story = story_row(self.conn.execute(sql, (story_id,)).fetchone())
         members = tuple(
             StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=read_date(r[5]),
-                        duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
+                        copy_of=copy_row(r[6], r[7], r[8]), score=r[9])
             for r in self.conn.execute(
                 "SELECT id, title, outlet, url, language, published, duplicate_of, duplicate_kind, overlap, story_score"
                 " FROM articles WHERE story_id = ? ORDER BY published IS NULL, published, rowid", (story_id,)))
@@ -313,7 +318,7 @@ class SQLiteStore(Store):
         return [StoredArticle(
             article=Article(id=r[0], title=r[1], text=r[2], url=r[3], outlet=r[4], published=read_date(r[5]),
                             language=r[6], authors=tuple(json.loads(r[7])), source=r[8]),
-            story_id=story_id, language=r[9], duplicate_of=r[10], duplicate_kind=r[11], overlap=r[12]) for r in rows]
+            story_id=story_id, language=r[9], copy_of=copy_row(r[10], r[11], r[12])) for r in rows]
 
     @guarded
     def analyses(self, article_ids: Sequence[str]) -> dict[str, AnalyzedArticle]:

@@ -14,7 +14,7 @@ from storylens.errors import StoreNotFound
 from storylens.store.base import Story, StoryMember, Thread, ThreadDetail, ThreadPage, ThreadStory
 from storylens.store.connect import guarded
 from storylens.store.queries import snapshot
-from storylens.store.rows import STORY_SQL, THREAD_MEMBERS, filtered, follow_merges, read_date, story_row
+from storylens.store.rows import STORY_SQL, THREAD_MEMBERS, copy_row, filtered, follow_merges, read_date, story_row
 
 if TYPE_CHECKING:
     from storylens.store.sqlite import SQLiteStore
@@ -98,7 +98,7 @@ def thread(store: SQLiteStore, thread_id: str) -> ThreadDetail:
                 " ORDER BY duplicate_of IS NOT NULL, published IS NULL, published, rowid LIMIT 1",
                 (LEAD_CHARS, story.id)).fetchone()
             lead = StoryMember(id=r[0], title=r[1], outlet=r[2], url=r[3], language=r[4], published=read_date(r[5]),
-                               duplicate_of=r[6], duplicate_kind=r[7], overlap=r[8], score=r[9])
+                               copy_of=copy_row(r[6], r[7], r[8]), score=r[9])
             linked, score = links.get(story.id, (None, None))
             steps.append(ThreadStory(story=story, lead=lead, lead_text=r[10], linked_story=linked, link_score=score,
                                      article_ids=tuple(members.get(story.id, ()))))
