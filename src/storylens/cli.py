@@ -257,8 +257,8 @@ def watch(
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s",
                         datefmt="%Y-%m-%dT%H:%M:%S")
     politeness = {**config.politeness, **({"allow_private": True} if allow_private else {})}
-    with open_store(db) as store, Fetcher(**politeness) as fetcher:
-        poller = Poller(StoryEngine(store), fetcher, fetch_pages=config.fetch_pages)
+    with open_store(db) as store, Fetcher(**politeness) as fetcher, StoryEngine(store) as engine:
+        poller = Poller(engine, fetcher, fetch_pages=config.fetch_pages)
         watcher = Watcher(poller, config.sources, default_every)
         handle_signals(watcher.stop)
         totals = watcher.run(once=once)

@@ -210,6 +210,9 @@ class StoryService:
                     pass
             self._readers.clear()
         with self._write_lock:
+            if self._engine is not None:
+                self._engine.close()  # keeps the clusterer's state beside the store for the next open
+                self._engine = None
             if self._pool is not None:
                 self._pool.close()
             self._writer.close()
