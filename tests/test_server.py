@@ -71,6 +71,8 @@ def test_post_demo_corpus_places_every_article(server, loaded):
     assert copy["duplicate_kind"] in ("exact", "near", "partial")
     original = next(a for a in loaded["articles"] if a["id"] == copy["duplicate_of"])
     assert copy["story_id"] == original["story_id"]
+    members = {m["id"]: m for m in server.get(f"/stories/{copy['story_id']}").json()["members"]}
+    assert members[copy["id"]]["duplicate_of"] == original["id"] and members[original["id"]]["duplicate_of"] is None
     assert loaded["stories_opened"] == len({a["story_id"] for a in loaded["articles"]})
     assert copy["thread_id"] == original["thread_id"] and all(a["thread_id"].startswith("t") for a in loaded["articles"])
     assert loaded["threads_opened"] == len({a["thread_id"] for a in loaded["articles"]}) < loaded["stories_opened"]

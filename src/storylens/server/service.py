@@ -25,7 +25,7 @@ from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.records import copy_fields
-from storylens.store import SQLiteStore, StoryMember
+from storylens.store import SQLiteStore
 from storylens.store.base import StoryPage, ThreadPage
 
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
@@ -33,13 +33,6 @@ MAX_QUERY_CHARS = 500  # characters of ?q=
 MAX_QUERY_WORDS = 20  # words of ?q= (each one is a condition of the query)
 MAX_FILTER_CHARS = 200  # characters of ?language= and ?outlet=
 MAX_COMPARE_CHARS = DEFAULTS.server.max_compare_chars  # characters of one compared article's text (POST /compare)
-
-
-_MEMBER_FIELDS = tuple(f.name for f in dataclasses.fields(StoryMember))
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _article(record: Any, source: str) -> Article:
@@ -398,10 +391,11 @@ class StoryService:
             return body
 
     def story_dict(self, story_id: str) -> dict[str, Any]:
-        """``StoryDetail.to_dict()``, built field by field (``asdict`` is slow on long stories)."""
+        """``StoryDetail.to_dict()`` without the evidence; members field by field (``asdict``
+        is slow on long stories)."""
         detail = self.story(story_id)
         return {**detail.story.to_dict(), "merged_from": list(detail.merged_from),
-                "members": [{k: _plain(getattr(m, k)) for k in _MEMBER_FIELDS} for m in detail.members]}
+                "members": [m.to_dict() for m in detail.members]}
 
     def story(self, story_id: str):
         store = self.reader()
