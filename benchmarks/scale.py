@@ -12,7 +12,8 @@ characters. About 1 in 12 articles is a wire copy of an earlier article of its s
 It then ingests the corpus into a fresh store, batch after batch as ``storylens ingest``
 does, and prints at each checkpoint: articles/s overall and over the last segment, peak
 memory (RSS) of the process, store size on disk, stories found, and B-cubed F1 against
-the known stories. With ``--window-days``, the clusterer keeps only that live window in
+the known stories, and what opening the store costs with the state the ingest saved beside it and
+without it (rebuilt from the store). With ``--window-days``, the clusterer keeps only that live window in
 memory (issue L; the setting's default is 60 days, 0 keeps every story live); the corpus
 starts 30 stories a day (``--stories-per-day``), so 100,000 articles span about two years. The benchmark's own bookkeeping (the gold labels, each checkpoint's
 article-to-story map) is in the main process's RSS too: about 300 bytes an article.
@@ -183,11 +184,22 @@ def main() -> None:
     engine.ingest([corpus], progress=checkpoint)
     engine.close()
     store.close()
-    # what opening the store costs: a fresh engine rebuilds the clusterer's state from it
-    opened = subprocess.run([sys.executable, "-c", OPEN_PROBE, str(db)], capture_output=True, text=True, check=True)
-    seconds, rss = json.loads(opened.stdout)
-    print(f"\nOpening the {state['done']:,}-article store (a fresh process, the clusterer's state rebuilt "
-          f"from it): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
+    # what opening the store costs: a fresh engine loads the state the ingest saved beside the
+    # store; then, with that state moved aside, what rebuilding it from the store costs
+    meta = db.with_name(db.name + ".hnsw.json")
+    for label in ("with the saved state", "without it"):
+        aside = meta.with_name(meta.name + ".aside")
+        if label.startswith("without") and meta.exists():
+            meta.rename(aside)
+        try:
+            opened = subprocess.run([sys.executable, "-c", OPEN_PROBE, str(db)], capture_output=True, text=True,
+                                    check=True)
+        finally:
+            if aside.exists():
+                aside.rename(meta)
+        seconds, rss, loaded = json.loads(opened.stdout)
+        print(f"\nOpening the {state['done']:,}-article store {label} (a fresh process; saved index "
+              f"{'loaded' if loaded else 'not loaded'}): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
 
 
 OPEN_PROBE = """
@@ -196,8 +208,9 @@ from storylens.engine import StoryEngine
 from storylens.store import open_store
 start = time.perf_counter()
 store = open_store(sys.argv[1])
-StoryEngine(store)
-print(json.dumps([time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+engine = StoryEngine(store)
+print(json.dumps([time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  engine.clusterer.index_loaded_]))
 """
 
 
