@@ -186,20 +186,22 @@ def main() -> None:
     store.close()
     # what opening the store costs: a fresh engine loads the state the ingest saved beside the
     # store; then, with that state moved aside, what rebuilding it from the store costs
+    _print_open(db, state["done"], "with the saved state")
     meta = db.with_name(db.name + ".hnsw.json")
-    for label in ("with the saved state", "without it"):
-        aside = meta.with_name(meta.name + ".aside")
-        if label.startswith("without") and meta.exists():
-            meta.rename(aside)
-        try:
-            opened = subprocess.run([sys.executable, "-c", OPEN_PROBE, str(db)], capture_output=True, text=True,
-                                    check=True)
-        finally:
-            if aside.exists():
-                aside.rename(meta)
-        seconds, rss, loaded = json.loads(opened.stdout)
-        print(f"\nOpening the {state['done']:,}-article store {label} (a fresh process; saved index "
-              f"{'loaded' if loaded else 'not loaded'}): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
+    aside = meta.with_name(meta.name + ".aside")
+    meta.rename(aside)
+    try:
+        _print_open(db, state["done"], "without it")
+    finally:
+        aside.rename(meta)
+
+
+def _print_open(db: Path, articles: int, label: str) -> None:
+    """Open the store in a fresh process and say what it cost."""
+    opened = subprocess.run([sys.executable, "-c", OPEN_PROBE, str(db)], capture_output=True, text=True, check=True)
+    seconds, rss, loaded = json.loads(opened.stdout)
+    print(f"\nOpening the {articles:,}-article store {label} (a fresh process; saved index "
+          f"{'loaded' if loaded else 'not loaded'}): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
 
 
 OPEN_PROBE = """

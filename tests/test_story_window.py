@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from conftest import DEMO, ROOT
 from storylens.article import Article
+from storylens.cluster.assign import read_saved
 from storylens.engine import StoryEngine
 from storylens.ingest import read_articles
 from storylens.settings import current
@@ -160,7 +161,7 @@ def test_a_reopened_windowed_store_loads_the_state_it_closed_with(tmp_path):
         assert [p.article_id for p in engine.clusterer.profiles_] == held
         engine.ingest_articles(articles[-4:])
     with StoryEngine(store, batch_size=2, settings=_windowed(days=2.0)) as engine:
-        assert engine.clusterer.saved_articles(saved, store.articles_mark()) is None, \
+        assert engine.clusterer.saved_articles(read_saved(saved), store.articles_mark()) is None, \
             "another window: the saved state is not what it would hold"
     for suffix in ("", ".json"):  # the state saved before the last four articles were stored
         shutil.copy(stale / f"{saved.name}{suffix}", f"{saved}{suffix}")
@@ -215,5 +216,5 @@ def test_a_saved_state_beside_another_store_is_not_trusted(tmp_path):
     for suffix in ("", ".json"):
         shutil.copy(tmp_path / f"kept{suffix}", tmp_path / f"a.db.hnsw{suffix}")
     with StoryEngine(store, settings=settings) as engine:
-        assert engine.clusterer.saved_articles(store.state_path("hnsw"), store.articles_mark()) is None
+        assert engine.clusterer.saved_articles(read_saved(store.state_path("hnsw")), store.articles_mark()) is None
     store.close()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer
+from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer, read_saved
 from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
@@ -211,24 +211,26 @@ class StoryEngine:
         paused = gc.isenabled()
         gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
         try:
-            self.clusterer.restore(list(self._live_profiles()), self.store.story_seq(),
-                                   index_path=self.store.state_path(INDEX_FILE),
-                                   story_threads=self.store.story_threads(), last_thread_seq=self.store.thread_seq())
+            path = self.store.state_path(INDEX_FILE)
+            saved = read_saved(path)  # what the last close kept beside the store, read once
+            self.clusterer.restore(list(self._live_profiles(saved)), self.store.story_seq(), index_path=path,
+                                   story_threads=self.store.story_threads(), last_thread_seq=self.store.thread_seq(),
+                                   saved=saved)
         finally:
             if paused:
                 gc.enable()
         self._synced = synced
 
-    def _live_profiles(self):
+    def _live_profiles(self, saved: dict | None):
         """The stored profiles the clusterer holds: all, or with a live window, those of
         the stories with an article within it of the store's newest believable date (not
         past now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored.
-        When the state saved at the last close is still of the whole store, exactly its
+        When the state saved at the last close (``saved``) is still of the whole store, exactly its
         profiles, in its order: the saved index then loads instead of being rebuilt."""
-        saved = self.clusterer.saved_articles(self.store.state_path(INDEX_FILE), self.store.articles_mark())
-        if saved:
-            profiles = self.store.profiles_of(saved)
-            if len(profiles) == len(saved):
+        held = self.clusterer.saved_articles(saved, self.store.articles_mark())
+        if held:
+            profiles = self.store.profiles_of(held)
+            if len(profiles) == len(held):
                 return profiles
         window = self.clusterer.window_days
         believable = datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK)  # as the clusterer takes dates

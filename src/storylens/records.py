@@ -73,13 +73,16 @@ class CopyOf:
     containment: float | None = None  # estimated share of the smaller article's shingles in the other (not stored)
 
 
+def shown_overlap(copy: CopyOf | None) -> float | None:
+    """A copy's overlap as the JSON gives it (3 places); None without a copy or an overlap."""
+    return None if copy is None or copy.overlap is None else round(copy.overlap, 3)
+
+
 def copy_fields(copy: CopyOf | None) -> dict[str, str | float | None]:
     """An article's copy as its JSON fields (``duplicate_of``, ``duplicate_kind``, ``overlap``):
     the one place the API's names for them are written."""
-    if copy is None:
-        return {"duplicate_of": None, "duplicate_kind": None, "overlap": None}
-    return {"duplicate_of": copy.of, "duplicate_kind": copy.kind,
-            "overlap": None if copy.overlap is None else round(copy.overlap, 3)}
+    return {"duplicate_of": copy.of if copy else None, "duplicate_kind": copy.kind if copy else None,
+            "overlap": shown_overlap(copy)}
 
 
 @dataclass(frozen=True, order=True)

@@ -84,6 +84,18 @@ def _index_meta(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
+def read_saved(path: Path | None) -> dict | None:
+    """The description ``save_index`` wrote beside ``path`` (read once an open), or None when
+    there is none or it is not JSON."""
+    if path is None:
+        return None
+    try:
+        meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 class StoryClusterer:
     """Places a stream of ``StoryProfile`` objects into stories."""
 
@@ -195,15 +207,17 @@ class StoryClusterer:
 
     def restore(self, profiles: Sequence[tuple[StoryProfile, str]], last_seq: int,
                 index_path: Path | None = None, story_threads: Mapping[str, str] | None = None,
-                last_thread_seq: int = 0) -> StoryClusterer:
+                last_thread_seq: int = 0, saved: dict | None = None) -> StoryClusterer:
         """Rebuild the state from stored (profile, story id) pairs, in their original order,
         and the stored thread of each live story (``story_threads``: the threads are taken as
         stored, never re-linked). The HNSW index is loaded from ``index_path`` when the file
         there holds exactly these profiles' vectors (``save_index``), else rebuilt: the same
         graph either way. With the index come the saved arrival numbers, member order and
-        count to the next window check, so the state is the one that was saved."""
+        count to the next window check, so the state is the one that was saved. ``saved``:
+        the description already read (``read_saved``), else it is read from ``index_path``."""
         self._init_state(last_seq)
-        saved = self._load_index(index_path, profiles) if index_path is not None else None
+        described = saved if saved is not None else read_saved(index_path)
+        saved = self._load_index(index_path, profiles, described) if index_path is not None else None
         loaded = self.index_loaded_ = saved is not None
         arrivals = saved["arrivals"] if saved else [None] * len(profiles)
         if saved:  # the document frequencies of exactly these profiles, counted when they were placed
@@ -242,32 +256,32 @@ class StoryClusterer:
         ids = [p.article_id for p in self.profiles_]
         meta = {**_index_key(ids), "index": _file_digest(tmp), "mark": mark,
                 "window": [self.window_days, self.window_undated], "articles": ids,
-                "arrivals": self.arrival_of_, "next_arrival": self.arrivals_, "since_check": self.placed_since_check_, "newest": self.newest_,
-                "merged_members": [m for m in self.members_.values() if m != sorted(m)], "terms": self.terms_.to_dict()}
+                "arrivals": self.arrival_of_, "next_arrival": self.arrivals_, "since_check": self.placed_since_check_,
+                "newest": self.newest_, "merged_members": [m for m in self.members_.values() if m != sorted(m)],
+                "terms": self.terms_.to_dict()}
         os.replace(tmp, path)
         _index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
 
-    def saved_articles(self, path: Path | None, mark: str | None) -> list[str] | None:
-        """The article ids the state saved in ``path`` held, in position order, when it was
-        saved with this clusterer's window and the store's ``mark`` is still the same
+    def saved_articles(self, saved: dict | None, mark: str | None) -> list[str] | None:
+        """The article ids the saved state (``read_saved``) held, in position order, when it
+        was saved with this clusterer's window and the store's ``mark`` is still the same
         (nothing stored or removed since): restoring exactly those profiles loads the saved
         index and leaves the state as it was. None when the saved state cannot be trusted."""
-        if path is None or mark is None:
+        if saved is None or mark is None:
             return None
-        try:
-            meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
-            if meta.get("mark") != mark or meta.get("window") != [self.window_days, self.window_undated]:
-                return None
-            ids = meta["articles"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        if saved.get("mark") != mark or saved.get("window") != [self.window_days, self.window_undated]:
             return None
+        ids = saved.get("articles")
         return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
 
-    def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]]) -> dict | None:
-        """Load the saved index when it is of exactly ``profiles`` (ids, count, the index file
-        the description was written with, vectors at both ends); its description, or None."""
+    def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]], saved: dict | None) -> dict | None:
+        """Load the saved index when its description ``saved`` is of exactly ``profiles``
+        (ids, count, the index file it was written with, vectors at both ends); the
+        description with its counts decoded, or None."""
+        if saved is None:
+            return None
+        meta = dict(saved)  # the decoded counts go in a copy: the caller's stays as read
         try:
-            meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
             key = _index_key([p.article_id for p, _ in profiles])
             if not profiles or {k: meta.get(k) for k in key} != key or meta.get("index") != _file_digest(path):
                 return None

@@ -9,11 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from storylens.records import CopyOf
-
-
-def _overlap(copy: CopyOf | None) -> float | None:
-    return None if copy is None or copy.overlap is None else round(copy.overlap, 3)
+from storylens.records import CopyOf, shown_overlap
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class Outlet:
         return {"article": self.article, "outlet": self.outlet, "title": self.title, "language": self.language,
                 "published": self.published, "url": self.url, "source": self.source, "sentences": self.sentences,
                 "copy_of": self.copy_of.of if self.copy_of else None,
-                "copy_kind": self.copy_of.kind if self.copy_of else None, "copy_overlap": _overlap(self.copy_of)}
+                "copy_kind": self.copy_of.kind if self.copy_of else None, "copy_overlap": shown_overlap(self.copy_of)}
 
 
 @dataclass(frozen=True)
@@ -219,5 +215,5 @@ class TimelineEntry:
         return {"article": self.article, "outlet": self.outlet, "title": self.title, "language": self.language,
                 "published": self.published,
                 "copies": [{"article": c.article, "outlet": c.outlet, "published": c.published,
-                            "kind": c.copy_of.kind if c.copy_of else None, "overlap": _overlap(c.copy_of)}
+                            "kind": c.copy_of.kind if c.copy_of else None, "overlap": shown_overlap(c.copy_of)}
                            for c in self.copies]}
