@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from markupsafe import escape
 
 from storylens.coverage.files import coverage_of_files
+from storylens.coverage.report import Coverage
 from storylens.coverage.html import CSP, render_html, segments, web_url
 from storylens.coverage.render import HEADINGS
 
@@ -47,7 +49,7 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict:
+def hostile(tmp_path_factory) -> Coverage:
     """Three fictional reports of one ferry strike, markup in every field; the third copies the first."""
     folder = tmp_path_factory.mktemp("hostile")
     copy_id = f"copy-{PWN_ATTR}"
@@ -64,12 +66,12 @@ def hostile(tmp_path_factory) -> dict:
     ]
     path = folder / "ferry.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return coverage_of_files([f"{path}#harbour", f"{path}#gazette", f"{path}#{copy_id}"]).to_dict()
+    return coverage_of_files([f"{path}#harbour", f"{path}#gazette", f"{path}#{copy_id}"])
 
 
 @pytest.fixture(scope="module")
 def seed_html(seed_paths) -> str:
-    return render_html(coverage_of_files([str(seed_paths[0]), str(seed_paths[1])]).to_dict())
+    return render_html(coverage_of_files([str(seed_paths[0]), str(seed_paths[1])]))
 
 
 def test_hostile_markup_stays_text(hostile):
@@ -97,21 +99,20 @@ def test_hostile_page_is_locked_down(hostile):
 
 
 def test_copy_is_folded_under_its_original(hostile):
-    timeline = hostile["timeline"]
-    assert [t["article"] for t in timeline] == ["harbour", "gazette"]
-    assert [c["article"] for c in timeline[0]["copies"]] == [f"copy-{PWN_ATTR}"]
+    timeline = hostile.timeline
+    assert [t.article for t in timeline] == ["harbour", "gazette"]
+    assert [c.article for c in timeline[0].copies] == [f"copy-{PWN_ATTR}"]
     html = render_html(hostile)
     section = html[html.index('<section id="timeline">'):]
     original, copy, other = (section.index(str(escape(label))) for label in
-                             (hostile["outlets"][0]["outlet"], f"copy-{PWN_ATTR}", hostile["outlets"][1]["outlet"]))
+                             (hostile.outlets[0].outlet, f"copy-{PWN_ATTR}", hostile.outlets[1].outlet))
     assert original < section.index('<li class="copy">') < copy < other
     assert section.count('<li class="original">') == 2
 
 
 def test_contrast_origins_read_as_phrases(hostile):
-    d = json.loads(json.dumps(hostile))
-    assert d["framing"]["contrasts"], "the reworded quote gives a contrast"
-    d["framing"]["contrasts"][0]["origin"] = "lexicon: crowd"
+    assert hostile.contrasts, "the reworded quote gives a contrast"
+    d = replace(hostile, contrasts=(replace(hostile.contrasts[0], origin="lexicon: crowd"), *hostile.contrasts[1:]))
     html = render_html(d)
     assert "contested name: crowd" in html and "in a lexicon" not in html
 

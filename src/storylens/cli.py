@@ -133,17 +133,16 @@ def coverage(
         from storylens.coverage.files import coverage_of_files
 
         report = coverage_of_files(sources, language=lang)
-    data = report.to_dict()
     if fmt == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
         from storylens.coverage.html import render_html
 
-        text = render_html(data)
+        text = render_html(report)
     else:
         from storylens.coverage.render import render_markdown, render_text
 
-        text = render_markdown(data) if fmt == "md" else render_text(data)
+        text = render_markdown(report) if fmt == "md" else render_text(report)
     if out_path:
         try:
             Path(out_path).write_text(text, encoding="utf-8")

@@ -8,17 +8,18 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens.match import Comparison
+from storylens.match.records import ComparedArticle, SharedQuote
 from storylens.match.quotes import _WORD
 from storylens.match.scoring import DIMENSIONS
 
 MAX_LISTED = 8
 
 
-def _article_line(side: dict) -> str:
-    bits = [side.get("outlet") or side.get("id"), side.get("language")]
-    if side.get("published"):
-        bits.append(side["published"][:10])
-    title = side.get("title") or "(no title)"
+def _article_line(side: ComparedArticle) -> str:
+    bits = [side.outlet or side.id, side.language]
+    if side.published:
+        bits.append(side.published[:10])
+    title = side.title or "(no title)"
     return f"{title}  [{' · '.join(b for b in bits if b)}]"
 
 
@@ -34,54 +35,52 @@ def _marked(text: str, changed_words: set[str], style: str) -> Text:
     return out
 
 
-def _quote_block(quote: dict) -> Group:
-    header = Text(f"{quote['speaker'] or 'unattributed'}", style="bold")
-    header.append("  identical" if quote["identical"] else "  reworded", style="green" if quote["identical"] else "yellow")
-    changed_a = {w.lower() for c in quote["changes"] for w in c["a"].split()}
-    changed_b = {w.lower() for c in quote["changes"] for w in c["b"].split()}
-    a = Text("  A: ") + _marked(quote["a"], changed_a, "bold red") + Text(f"  ({quote['source_a'] or 'no source credited'})", style="dim")
-    b = Text("  B: ") + _marked(quote["b"], changed_b, "bold green") + Text(f"  ({quote['source_b'] or 'no source credited'})", style="dim")
+def _quote_block(quote: SharedQuote) -> Group:
+    header = Text(f"{quote.speaker or 'unattributed'}", style="bold")
+    header.append("  identical" if quote.identical else "  reworded", style="green" if quote.identical else "yellow")
+    changed_a = {w.lower() for a, _ in quote.changes for w in a.split()}
+    changed_b = {w.lower() for _, b in quote.changes for w in b.split()}
+    a = Text("  A: ") + _marked(quote.a.text, changed_a, "bold red") + Text(f"  ({quote.a.source or 'no source credited'})", style="dim")
+    b = Text("  B: ") + _marked(quote.b.text, changed_b, "bold green") + Text(f"  ({quote.b.source or 'no source credited'})", style="dim")
     return Group(header, a, b)
 
 
 def render_comparison(result: Comparison, console: Console) -> None:
-    d = result.to_dict()
-    verdict = "SAME STORY" if d["same_story"] else "DIFFERENT STORIES"
-    colour = "green" if d["same_story"] else "red"
+    scores = result.scores
+    verdict = "SAME STORY" if scores.same_story else "DIFFERENT STORIES"
+    colour = "green" if scores.same_story else "red"
     console.print(Panel(
-        Text.assemble((verdict, f"bold {colour}"), f"   similarity {d['similarity']:.2f}   overall {d['overall']:.2f} (1 = very similar, 4 = very dissimilar)\n",
-                      f"A: {_article_line(d['a'])}\nB: {_article_line(d['b'])}"),
+        Text.assemble((verdict, f"bold {colour}"), f"   similarity {scores.similarity:.2f}   overall {scores.overall:.2f} (1 = very similar, 4 = very dissimilar)\n",
+                      f"A: {_article_line(result.a)}\nB: {_article_line(result.b)}"),
         title="storylens compare", expand=False))
 
     dims = Table(title="SemEval-2022 Task 8 dimensions", show_header=True, header_style="bold")
     for name in DIMENSIONS:
         dims.add_column(name)
-    dims.add_row(*(f"{d['dimensions'][n]:.2f}" for n in DIMENSIONS))
+    dims.add_row(*(f"{scores.dimensions[n]:.2f}" for n in DIMENSIONS))
     console.print(dims)
 
-    ents = d["entities"]
-    console.print(Text(f"\nShared people, places and organisations ({len(ents['shared'])})", style="bold"))
-    for e in ents["shared"]:
-        variants = f"  spelled: {' / '.join(e['variants'])}" if len(e["variants"]) > 1 else ""
-        console.print(f"  • {e['name']} [dim]{e['type']}[/dim]{variants}", highlight=False)
-    for side in ("a", "b"):
-        names = [e["name"] for e in ents[f"only_{side}"]]
-        if names:
-            console.print(f"  only in {side.upper()}: " + ", ".join(names[:20]), highlight=False)
+    ents = result.entities
+    console.print(Text(f"\nShared people, places and organisations ({len(ents.shared)})", style="bold"))
+    for e in ents.shared:
+        variants = f"  spelled: {' / '.join(e.variants)}" if len(e.variants) > 1 else ""
+        console.print(f"  • {e.name} [dim]{e.type}[/dim]{variants}", highlight=False)
+    for side, only in (("a", ents.only_a), ("b", ents.only_b)):
+        if only:
+            console.print(f"  only in {side.upper()}: " + ", ".join(e.name for e in only[:20]), highlight=False)
 
-    quotes = d["quotes"]
-    console.print(Text(f"\nShared quotes ({len(quotes['shared'])})", style="bold"))
-    for quote in quotes["shared"]:
+    quotes = result.quotes
+    console.print(Text(f"\nShared quotes ({len(quotes.shared)})", style="bold"))
+    for quote in quotes.shared:
         console.print(_quote_block(quote))
-    for side in ("a", "b"):
-        if quotes[f"only_{side}"]:
-            console.print(f"  quotes only in {side.upper()}: {len(quotes[f'only_{side}'])}")
+    for side, only in (("a", quotes.only_a), ("b", quotes.only_b)):
+        if only:
+            console.print(f"  quotes only in {side.upper()}: {len(only)}")
 
-    console.print(Text(f"\nSentences reported by both ({len(d['shared'])})", style="bold"))
-    for pair in d["shared"][:MAX_LISTED]:
-        console.print(f"  [{pair['score']:.2f}] A: {pair['a']}\n         B: {pair['b']}", highlight=False)
-    for side in ("a", "b"):
-        added = d[f"only_{side}"]
+    console.print(Text(f"\nSentences reported by both ({len(result.shared)})", style="bold"))
+    for pair in result.shared[:MAX_LISTED]:
+        console.print(f"  [{pair.score:.2f}] A: {pair.a}\n         B: {pair.b}", highlight=False)
+    for side, added in (("a", result.only_a), ("b", result.only_b)):
         console.print(Text(f"\nWhat only {side.upper()} reports ({len(added)})", style="bold"))
         for sentence in added[:MAX_LISTED]:
             console.print(f"  • {sentence}", highlight=False)

@@ -1,4 +1,4 @@
-"""A coverage report as one self-contained HTML page, from its ``to_dict`` form.
+"""A coverage report (a ``Coverage``) as one self-contained HTML page.
 
 The page has inline CSS only: no script, no external asset, nothing fetched, so it works
 offline and can be mailed or archived as one file. It reads on a phone (one column under
@@ -13,12 +13,17 @@ plugins and remote loads, a second line of defence should markup ever slip throu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from storylens.coverage.render import HEADINGS
 from storylens.display import shown_time
+from storylens.records import shown_overlap
+
+if TYPE_CHECKING:
+    from storylens.coverage.report import Coverage
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 PALETTE = 8  # outlet colours (CSS classes o0..o7), reused in turn
@@ -264,7 +269,7 @@ def web_url(url: Any) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def segments(text: str, spans: list[list[int]]) -> list[tuple[str, bool]]:
+def segments(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, marked) runs at the character ``spans``; bad spans are clipped."""
     out: list[tuple[str, bool]] = []
     pos = 0
@@ -289,11 +294,11 @@ def _origin(origin: str) -> str:
     return f"in a {origin}"
 
 
-def _context(d: dict[str, Any]) -> dict[str, Any]:
+def _context(report: Coverage) -> dict[str, Any]:
     """Plain view data for the template: strings, numbers and booleans only."""
     refs: dict[str, dict[str, Any]] = {}
-    for n, o in enumerate(d["outlets"]):
-        refs[o["article"]] = {"number": n + 1, "label": o["outlet"] or o["article"], "colour": n % PALETTE}
+    for n, o in enumerate(report.outlets):
+        refs[o.article] = {"number": n + 1, "label": o.outlet or o.article, "colour": n % PALETTE}
 
     def ref(article: str) -> dict[str, Any]:
         return refs.get(article) or {"number": "?", "label": article, "colour": PALETTE - 1}
@@ -301,46 +306,48 @@ def _context(d: dict[str, Any]) -> dict[str, Any]:
     def cited(articles) -> list[dict[str, Any]]:
         return [ref(a) for a in dict.fromkeys(articles)]
 
-    outlets = [{**ref(o["article"]), "title": o["title"], "url": web_url(o["url"]), "language": o["language"],
-                "published": shown_time(o["published"]), "copy_kind": o["copy_kind"] or "",
-                "copy_of": ref(o["copy_of"]) if o["copy_of"] else None} for o in d["outlets"]]
-    lead = d["timeline"][0] if d["timeline"] else None
-    title = (lead["title"] or lead["outlet"]) if lead else "a story"
+    outlets = [{**ref(o.article), "title": o.title, "url": web_url(o.url), "language": o.language,
+                "published": shown_time(o.published), "copy_kind": o.copy_of.kind if o.copy_of else "",
+                "copy_of": ref(o.copy_of.of) if o.copy_of else None} for o in report.outlets]
+    lead = report.timeline[0] if report.timeline else None
+    title = (lead.title or lead.outlet) if lead else "a story"
     quotes = []
-    for q in d["quotes"]:
-        variants = [{"language": v["language"], "segments": segments(v["text"], v["spans"]),
-                     "state": "reference" if i == 0 else "same words" if v["identical"]
-                     else "reworded" if v["changes"] else f"in {v['language']}",
-                     "changes": v["changes"] if i else [],
-                     "carriers": [{"by": ref(c["article"]), "source": c["source"]} for c in v["carriers"]]}
-                    for i, v in enumerate(q["variants"])]
-        quotes.append({"speaker": q["speaker"], "outlets": q["outlets"], "sources": q["sources"], "variants": variants})
-    tone = [{"by": ref(t["article"]), "score": "n/a" if t["score"] is None else f"{t['score']:+.2f}",
-             "label": t["label"] if t["label"] in TONE_LABELS else "unknown", "examples": t["examples"]}
-            for t in d["framing"]["tone"]]
+    for q in report.quotes:
+        variants = [{"language": v.language, "segments": segments(v.text, v.spans),
+                     "state": "reference" if i == 0 else "same words" if v.identical
+                     else "reworded" if v.changes else f"in {v.language}",
+                     "changes": [{"a": a, "b": b} for a, b in v.changes] if i else [],
+                     "carriers": [{"by": ref(c.article), "source": c.source} for c in v.carriers]}
+                    for i, v in enumerate(q.wordings)]
+        quotes.append({"speaker": q.speaker, "outlets": q.outlets, "sources": list(q.sources), "variants": variants})
+    tone = [{"by": ref(t.article), "score": "n/a" if t.score is None else f"{t.score:+.2f}",
+             "label": t.label if t.label in TONE_LABELS else "unknown", "examples": list(t.examples)}
+            for t in report.tones]
     return {
-        "lang": d["language"] or "und", "csp": CSP, "headings": HEADINGS, "title": title,
-        "languages": d["languages"], "outlets": outlets,
-        "summary": [{"text": s["text"], "cited": cited(s["cited"])} for s in d["summary"]],
-        "facts": [{"id": f["id"], "support": f["support"], "text": f["text"], "outlets": cited(f["outlets"]),
-                   "citations": [{"by": ref(c["article"]), "text": c["text"]} for c in f["citations"]]}
-                  for f in d["facts"]],
+        "lang": report.language or "und", "csp": CSP, "headings": HEADINGS, "title": title,
+        "languages": list(report.languages), "outlets": outlets,
+        "summary": [{"text": s.text, "cited": cited(c.article for c in s.citations)} for s in report.summary],
+        "facts": [{"id": f.id, "support": f.support, "text": f.text, "outlets": cited(c.article for c in f.citations),
+                   "citations": [{"by": ref(c.article), "text": c.text} for c in f.citations]}
+                  for f in report.facts],
         "quotes": quotes,
-        "entities": [{"name": e["name"], "type": e["type"],
-                      "variants": [v for v in e["variants"] if v != e["name"]] if len(e["variants"]) > 1 else [],
-                      "counts": [{"by": ref(a), "count": n} for a, n in e["counts"].items()]} for e in d["entities"]],
-        "adds": [{"by": ref(a["article"]), "sentences": a["sentences"]} for a in d["adds"]],
-        "contrasts": [{**c, "articles_a": cited(c["articles_a"]), "articles_b": cited(c["articles_b"]),
-                       "origin": _origin(c["origin"])} for c in d["framing"]["contrasts"]],
+        "entities": [{"name": e.name, "type": e.type,
+                      "variants": [v for v in e.variants if v != e.name] if len(e.variants) > 1 else [],
+                      "counts": [{"by": ref(a), "count": n} for a, n in e.counts]} for e in report.entities],
+        "adds": [{"by": ref(a.article), "sentences": [{"text": c.text} for c in a.sentences]} for a in report.adds],
+        "contrasts": [{"a": c.a, "b": c.b, "context_a": c.context_a, "context_b": c.context_b,
+                       "articles_a": cited(c.articles_a), "articles_b": cited(c.articles_b),
+                       "origin": _origin(c.origin)} for c in report.contrasts],
         "tone": tone,
-        "timeline": [{"by": ref(t["article"]), "title": t["title"] or t["outlet"], "language": t["language"],
-                      "published": shown_time(t["published"]),
-                      "copies": [{"by": ref(c["article"]), "published": shown_time(c["published"]), "kind": c["kind"] or "",
-                                  "overlap": c["overlap"]} for c in t["copies"]]}
-                     for t in d["timeline"]],
+        "timeline": [{"by": ref(t.article), "title": t.title or t.outlet, "language": t.language,
+                      "published": shown_time(t.published),
+                      "copies": [{"by": ref(c.article), "published": shown_time(c.published),
+                                  "kind": c.copy_of.kind if c.copy_of else "", "overlap": shown_overlap(c.copy_of)}
+                                 for c in t.copies]}
+                     for t in report.timeline],
     }
 
 
-def render_html(d: dict[str, Any]) -> str:
-    """The report (``Coverage.to_dict()``) as a self-contained, script-free HTML page."""
-    return _template().render(**_context(d))
+def render_html(report: Coverage) -> str:
+    """The report as a self-contained, script-free HTML page."""
+    return _template().render(**_context(report))

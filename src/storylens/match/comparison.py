@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from storylens.analyze.deep import deep_vectors
 from storylens.analyze.embed import embed
 from storylens.article import AnalyzedArticle, Entity, Quote
 from storylens.match.align import align_sentences, best_match_mean
-from storylens.match.entities import entity_dict, match_entities, shared_entity_dict
+from storylens.match.entities import match_entities
 from storylens.match.features import PairFeatures, pair_features
 from storylens.match.quotes import identical, match_quotes, word_changes
+from storylens.match.records import AlignedSentences, ComparedArticle, EntityMatch, QuoteMatch, SharedEntity, SharedQuote
 from storylens.match.scorer_arrays import default_scorer, uses_deep
 from storylens.match.scoring import Scorer, Scores
 
@@ -20,16 +21,15 @@ from storylens.match.scoring import Scorer, Scores
 class Comparison:
     """Everything ``compare`` found; ``to_dict`` gives the JSON form."""
 
-    a: dict[str, Any]
-    b: dict[str, Any]
+    a: ComparedArticle
+    b: ComparedArticle
     scores: Scores
     features: PairFeatures
-    entities: dict[str, list[dict]]
-    quotes: dict[str, list[dict]]
-    shared: list[dict]
-    only_a: list[str]
-    only_b: list[str]
-    extra: dict[str, Any] = field(default_factory=dict)
+    entities: EntityMatch
+    quotes: QuoteMatch
+    shared: tuple[AlignedSentences, ...]  # sentences both report, in a's order
+    only_a: tuple[str, ...]  # sentences of a that b does not report
+    only_b: tuple[str, ...]
 
     @property
     def same_story(self) -> bool:
@@ -37,17 +37,17 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "a": self.a,
-            "b": self.b,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
             "same_story": self.scores.same_story,
             "similarity": self.scores.similarity,
             "overall": self.scores.overall,
             "dimensions": self.scores.dimensions,
-            "entities": self.entities,
-            "quotes": self.quotes,
-            "shared": self.shared,
-            "only_a": self.only_a,
-            "only_b": self.only_b,
+            "entities": self.entities.to_dict(),
+            "quotes": self.quotes.to_dict(),
+            "shared": [s.to_dict() for s in self.shared],
+            "only_a": list(self.only_a),
+            "only_b": list(self.only_b),
             "evidence": self.evidence,
         }
 
@@ -58,35 +58,19 @@ class Comparison:
         verdict with the shared names, numbers, dates and quotes beside it."""
         from storylens.analyze.embed import evidence_basis
 
-        return evidence_basis([self.a.get("language"), self.b.get("language")])
+        return evidence_basis([self.a.language, self.b.language])
 
 
-def _describe(x: AnalyzedArticle) -> dict[str, Any]:
-    article = x.article
-    return {
-        "id": article.id, "title": article.title, "outlet": article.outlet, "url": article.url,
-        "published": article.published.isoformat() if article.published else None,
-        "language": x.language, "source": article.source, "sentences": len(x.sentences),
-    }
-
-
-def _quote_dict(quote: Quote) -> dict:
-    return {"text": quote.text, "speaker": quote.speaker, "source": quote.source}
-
-
-def _shared_quote(qa: Quote, qb: Quote, score: float, shared_people: list[tuple[Entity, Entity]], cross_lingual: bool) -> dict:
+def _shared_quote(qa: Quote, qb: Quote, score: float, shared_people: list[tuple[Entity, Entity]],
+                  cross_lingual: bool) -> SharedQuote:
     speaker = qa.speaker or qb.speaker
     for ea, eb in shared_people:  # name the speaker as the shared entity when both agree
         if qa.speaker in (ea.name, eb.name) or qb.speaker in (ea.name, eb.name):
-            speaker = shared_entity_dict(ea, eb)["name"]
+            speaker = SharedEntity.of(ea, eb).name
             break
     same = identical(qa.text, qb.text)
-    return {
-        "a": qa.text, "b": qb.text, "identical": same, "speaker": speaker,
-        "speaker_a": qa.speaker, "speaker_b": qb.speaker,
-        "source_a": qa.source, "source_b": qb.source, "score": round(score, 3),
-        "changes": [] if same or cross_lingual else word_changes(qa.text, qb.text),
-    }
+    changes = () if same or cross_lingual else tuple((c["a"], c["b"]) for c in word_changes(qa.text, qb.text))
+    return SharedQuote(a=qa, b=qb, speaker=speaker, identical=same, score=score, changes=changes)
 
 
 @dataclass(frozen=True)
@@ -130,21 +114,15 @@ def compare(a: AnalyzedArticle, b: AnalyzedArticle, scorer: Scorer | None = None
     aligned_b = {j for _, j, _ in m.sentences}
     people = [(ea, eb) for ea, eb in shared_ents if "PERSON" in (ea.type, eb.type) or ea.type == "NAME"]
     return Comparison(
-        a=_describe(a),
-        b=_describe(b),
+        a=ComparedArticle.of(a),
+        b=ComparedArticle.of(b),
         scores=scorer.score(m.features),
         features=m.features,
-        entities={
-            "shared": [shared_entity_dict(ea, eb) for ea, eb in shared_ents],
-            "only_a": [entity_dict(e) for e in only_a_ents],
-            "only_b": [entity_dict(e) for e in only_b_ents],
-        },
-        quotes={
-            "shared": [_shared_quote(qa, qb, s, people, m.cross_lingual) for qa, qb, s in shared_q],
-            "only_a": [_quote_dict(q) for q in only_a_q],
-            "only_b": [_quote_dict(q) for q in only_b_q],
-        },
-        shared=[{"a": a.sentences[i].text, "b": b.sentences[j].text, "score": round(s, 3)} for i, j, s in m.sentences],
-        only_a=[s.text for s in a.sentences if s.index not in aligned_a],
-        only_b=[s.text for s in b.sentences if s.index not in aligned_b],
+        entities=EntityMatch(shared=tuple(SharedEntity.of(ea, eb) for ea, eb in shared_ents),
+                             only_a=tuple(only_a_ents), only_b=tuple(only_b_ents)),
+        quotes=QuoteMatch(shared=tuple(_shared_quote(qa, qb, s, people, m.cross_lingual) for qa, qb, s in shared_q),
+                          only_a=tuple(only_a_q), only_b=tuple(only_b_q)),
+        shared=tuple(AlignedSentences(a.sentences[i].text, b.sentences[j].text, s) for i, j, s in m.sentences),
+        only_a=tuple(s.text for s in a.sentences if s.index not in aligned_a),
+        only_b=tuple(s.text for s in b.sentences if s.index not in aligned_b),
     )

@@ -6,10 +6,6 @@ from storylens.analyze.entities import entities_match
 from storylens.article import Entity
 
 
-def _dump(entity: Entity) -> dict:
-    return {"name": entity.name, "variants": list(entity.variants), "type": entity.type}
-
-
 def match_entities(a: tuple[Entity, ...], b: tuple[Entity, ...]) -> tuple[list[tuple[Entity, Entity]], list[Entity], list[Entity]]:
     """(shared pairs, only in a, only in b). Each entity is paired once, unused partners
     first; an entity whose only partners are taken joins the shared ones with one of them
@@ -33,16 +29,3 @@ def match_entities(a: tuple[Entity, ...], b: tuple[Entity, ...]) -> tuple[list[t
         shared.append((ea, b[j]))
     only_b = [eb for j, eb in enumerate(b) if j not in used_b and not any(entities_match(ea, eb) for ea, _ in shared)]
     return shared, only_a, only_b
-
-
-def shared_entity_dict(ea: Entity, eb: Entity) -> dict:
-    """One shared entity: the fuller name, both articles' spellings, the more specific type."""
-    variants = list(dict.fromkeys([*ea.variants, *eb.variants]))
-    name = max((ea.name, eb.name), key=lambda n: (len(n.split()), n == ea.name))
-    types = (ea.type, eb.type)
-    kind = "PERSON" if "PERSON" in types else ea.type if ea.type != "NAME" else eb.type
-    return {"name": name, "variants": variants, "type": kind}
-
-
-def entity_dict(entity: Entity) -> dict:
-    return _dump(entity)

@@ -122,8 +122,8 @@ async def get_story(request: Request, story_id: str):
 
 @router.get("/stories/{story_id}/coverage", tags=["stories"])
 def get_coverage(request: Request, story_id: str, language: str | None = None) -> dict:
-    """The story's coverage report (`Coverage.to_dict()`, docs/coverage.md), cached per story version."""
-    return JSONResponse(service(request).coverage(story_id, language=language))
+    """The story's coverage report (docs/coverage.md), cached per story version."""
+    return JSONResponse(service(request).coverage(story_id, language=language).to_dict())
 
 
 @router.get("/threads", tags=["threads"])
@@ -153,7 +153,7 @@ async def get_thread(request: Request, thread_id: str):
 
 @router.post("/compare", tags=["compare"], openapi_extra=_COMPARE_BODY)
 async def post_compare(request: Request):
-    """Do two articles report the same story? `Comparison.to_dict()` (docs/compare.md)."""
+    """Do two articles report the same story? The comparison as JSON (docs/compare.md)."""
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return await pages.compare_result(request)
     data = await json_body(request)
@@ -165,4 +165,4 @@ async def post_compare(request: Request):
     fast = data.get("fast", False)
     if not isinstance(fast, bool):
         raise InputError("body", f"field 'fast' must be true or false, got {fast!r}")
-    return await run_in_threadpool(service(request).compare, data["a"], data["b"], fast)
+    return (await run_in_threadpool(service(request).compare, data["a"], data["b"], fast)).to_dict()

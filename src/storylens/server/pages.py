@@ -103,7 +103,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         detail = service.story(story_id)
     except StoreNotFound as exc:
         return render("error.html", 404, title="Not found", message=str(exc))
-    members = [m.to_dict() for m in detail.members]
+    members = detail.members
     try:
         report = service.coverage(detail.story.id)
     except TooSmall:
@@ -165,7 +165,7 @@ def thread_page(request: Request, thread_id: str) -> HTMLResponse:
         report = request.app.state.service.thread(thread_id)
     except StoreNotFound as exc:
         return render("error.html", 404, title="Not found", message=str(exc))
-    steps = [{**step.to_dict(), "span": _span(step.step.story)} for step in report.steps]
+    steps = [(step, _span(step.step.story)) for step in report.steps]
     return render("thread.html", title=report.thread.title, thread=report.thread, steps=steps,
                   merged_from=report.merged_from)
 

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storylens.article import Article
 from storylens.errors import Conflict, ConfigError, InputError, StoreError, StoreReadOnly, TooLarge, TooSmall
@@ -27,6 +27,10 @@ from storylens.ingest.text import parse_text
 from storylens.records import copy_fields
 from storylens.store import SQLiteStore
 from storylens.store.base import StoryPage, ThreadPage
+
+if TYPE_CHECKING:
+    from storylens.coverage.report import Coverage
+    from storylens.match import Comparison
 
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
 MAX_QUERY_CHARS = 500  # characters of ?q=
@@ -132,7 +136,7 @@ class StoryService:
         self._local = threading.local()
         self._readers: list[SQLiteStore] = []
         self._readers_lock = threading.Lock()
-        self._coverage: OrderedDict[tuple, dict] = OrderedDict()
+        self._coverage: OrderedDict[tuple, Coverage] = OrderedDict()
         self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
@@ -402,8 +406,8 @@ class StoryService:
         with store.snapshot():
             return store.story(story_id)
 
-    def coverage(self, story_id: str, language: str | None = None) -> dict[str, Any]:
-        """The coverage report of a story (``Coverage.to_dict()``), cached per story version."""
+    def coverage(self, story_id: str, language: str | None = None) -> Coverage:
+        """The coverage report of a story, cached per story version."""
         store = self.reader()
         with store.snapshot():
             version = store.story_version(story_id)
@@ -423,11 +427,11 @@ class StoryService:
             with store.snapshot():
                 analysed, copies = story_analyses(store, version[0])
             self._keep_analyses(analysed)
-            data = build_coverage(analysed, language=language, copies=copies).to_dict()
-            self._coverage[key] = data
+            report = build_coverage(analysed, language=language, copies=copies)
+            self._coverage[key] = report
             while len(self._coverage) > self._coverage_cache:
                 self._coverage.popitem(last=False)
-        return data
+        return report
 
     def _keep_analyses(self, analysed: Sequence) -> None:
         """Store the analyses a reader had to compute, so a restart need not redo them."""
@@ -438,14 +442,14 @@ class StoryService:
                 self._writer.save_analyses(new)
                 self._committed(set())  # analyses change no story
 
-    def compare(self, a: Any, b: Any, fast: bool = False) -> dict[str, Any]:
-        """Compare two articles given as JSON objects or plain texts: ``Comparison.to_dict()``;
-        ``fast``: without the e5 features (as ``storylens compare --fast``)."""
+    def compare(self, a: Any, b: Any, fast: bool = False) -> Comparison:
+        """Compare two articles given as JSON objects or plain texts; ``fast``: without the
+        e5 features (as ``storylens compare --fast``)."""
         first, second = compare_input(a, "a", self.max_compare_chars), compare_input(b, "b", self.max_compare_chars)
         import storylens
 
         with self._analysis_lock:
-            return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast).to_dict()
+            return storylens.compare(storylens.analyze(first), storylens.analyze(second), fast=fast)
 
 
 __all__ = ["StoryService"]
