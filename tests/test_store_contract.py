@@ -105,6 +105,23 @@ def test_a_store_reopened_read_only_answers_and_refuses_writes(location, demo):
         assert store.counts()["articles"] == 4
 
 
+def test_a_reader_handle_sees_every_commit(location, demo):
+    # the server gives each thread such a handle and watches one for writes
+    with filled(location, demo[:2]) as store:
+        reader = store.reader()
+        try:
+            assert reader.readonly and reader.counts()["articles"] == 2
+            before = reader.changes()
+            with StoryEngine(store) as engine:
+                engine.ingest_articles(demo[2:3])
+            assert reader.counts()["articles"] == 3, "a reader sees what its store committed"
+            assert reader.changes() != before, "its changes move with the other handle's commit"
+            with pytest.raises(StoreReadOnly):
+                reader.save_analyses([])
+        finally:
+            reader.close()
+
+
 def test_locations_name_their_backend():
     assert store_path("sqlite:///abs/news.db") == ("sqlite", "/abs/news.db")
     assert store_path("news.db") == store_path("sqlite:news.db") == ("sqlite", "news.db")

@@ -49,6 +49,7 @@ from storylens.errors import InputError
 from storylens.ingest.clean import clean_line, clean_text
 from storylens.ingest.files import stream_lines
 from storylens.ingest.records import json_lines
+from storylens.records import CopyOf
 
 Progress = Callable[[int], None]
 MEASURES = ("rouge1", "rouge2", "rougeL")
@@ -133,7 +134,7 @@ def story_sentences(analyzed: Sequence[AnalyzedArticle]) -> StorySentences:
     return StorySentences(tuple(texts), tuple(article_of))
 
 
-def analyse_story(roundup: Roundup, analyzer=None) -> tuple[list[AnalyzedArticle], dict[str, tuple[str, str, float]]]:
+def analyse_story(roundup: Roundup, analyzer=None) -> tuple[list[AnalyzedArticle], dict[str, CopyOf]]:
     """The story's articles analysed as ``coverage`` analyses them, and their wire copies."""
     from storylens.analyze import Analyzer
     from storylens.coverage.copies import find_copies
@@ -142,7 +143,7 @@ def analyse_story(roundup: Roundup, analyzer=None) -> tuple[list[AnalyzedArticle
     return analyzed, find_copies(roundup.articles)
 
 
-def shipped_summary(analyzed: Sequence[AnalyzedArticle], copies: dict[str, tuple[str, str, float]],
+def shipped_summary(analyzed: Sequence[AnalyzedArticle], copies: dict[str, CopyOf],
                     budget: int | None = None) -> list[str]:
     """The sentences of the coverage report's summary (``build_coverage``), within ``budget`` words."""
     from storylens.coverage.report import build_coverage

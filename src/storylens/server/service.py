@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -19,14 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storylens.article import Article
-from storylens.errors import Conflict, ConfigError, InputError, StoreError, StoreReadOnly, TooLarge, TooSmall
+from storylens.errors import Conflict, InputError, StoreError, StoreReadOnly, StorylensError, TooLarge, TooSmall
 from storylens.settings import DEFAULTS, current
 from storylens.ingest.limits import bound_text
 from storylens.ingest.records import article_from_record, parse_date
 from storylens.ingest.text import parse_text
 from storylens.records import copy_fields
-from storylens.store import SQLiteStore
-from storylens.store.base import StoryPage, ThreadPage
+from storylens.store.base import Store, StoryPage, ThreadPage
 
 if TYPE_CHECKING:
     from storylens.coverage.report import Coverage
@@ -109,19 +107,10 @@ class StoryService:
     """The server's state: the store file, its one writer, its readers and caches."""
 
     def __init__(self, db_path: str | Path, profile_workers: int = 1, max_compare_chars: int = MAX_COMPARE_CHARS) -> None:
-        from storylens.store import store_path
+        from storylens.store import open_store
 
-        scheme, path = store_path(str(db_path))
-        if scheme == "sqlite":
-            self._writer = SQLiteStore(path)  # creates and migrates the file
-        else:  # a read-only backend kept in a SQLite file (a Spark job's Parquet output): served, never written
-            from storylens.store import open_store
-
-            self._writer = open_store(str(db_path))
-            if not isinstance(self._writer, SQLiteStore):
-                self._writer.close()
-                raise ConfigError(f"{db_path}: the server serves stores kept in SQLite files (it watches the file)")
-        self.db_path = self._writer.file
+        self.location = str(db_path)
+        self._writer = open_store(self.location)  # a SQLite file is created and migrated
         self.readonly = self._writer.readonly
         self.max_compare_chars = max_compare_chars
         self._coverage_cache = current().server.coverage_cache
@@ -134,7 +123,7 @@ class StoryService:
 
             self._pool = ProfilePool(profile_workers, ahead=1)
         self._local = threading.local()
-        self._readers: list[SQLiteStore] = []
+        self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
         self._coverage: OrderedDict[tuple, Coverage] = OrderedDict()
         self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
@@ -146,19 +135,22 @@ class StoryService:
         # other processes' writes (a CLI ingest into the served file): SQLite's data_version
         # of a connection changes when another connection commits. The monitor sees every
         # commit (ours too); the writer's own connection sees only the others'.
-        self._monitor = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True,
-                                        check_same_thread=False, isolation_level=None)
+        try:
+            self._monitor = self._writer.reader()
+        except StorylensError:
+            self._writer.close()
+            raise
         self._monitor_lock = threading.Lock()
         self._seen_version = self._data_version()
         self._epoch = 0  # bumped when another process's commit dropped every cached answer
         self._writer_version = self._writer.changes()
 
     # -- connections --------------------------------------------------------------
-    def reader(self) -> SQLiteStore:
+    def reader(self) -> Store:
         """This thread's read-only store."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = SQLiteStore(self.db_path, readonly=True)
+            store = self._writer.reader()
             self._local.store = store
             with self._readers_lock:
                 self._readers.append(store)
@@ -167,7 +159,7 @@ class StoryService:
     # -- writes of other processes ---------------------------------------------------
     def _data_version(self) -> int:
         with self._monitor_lock:
-            return self._monitor.execute("PRAGMA data_version").fetchone()[0]
+            return self._monitor.changes()
 
     def check_writes(self) -> None:
         """Drop every cached answer when anything was committed since the last look that
@@ -287,7 +279,7 @@ class StoryService:
 
     # -- reading ------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
-        return {"status": "ok", "db": str(self.db_path), **self.reader().counts()}
+        return {"status": "ok", "db": self.location, **self.reader().counts()}
 
     def languages(self) -> list[tuple[str, int]]:
         return self.reader().languages()

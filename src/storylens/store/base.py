@@ -188,6 +188,15 @@ class Store(ABC):
         writer's picture of the stories is stale); a store only this process writes: 0."""
         return 0
 
+    def reader(self) -> Store:
+        """Another handle on this store, read-only, for one more thread: what it reads is
+        what is committed, and its ``changes`` moves with every commit, this handle's too
+        (the server gives each thread one, and watches one for writes). A backend without
+        such handles cannot be served: ``ConfigError``."""
+        from storylens.errors import ConfigError
+
+        raise ConfigError(f"a {type(self).__name__} opens no read-only handles: the server cannot serve it")
+
     def writing(self) -> AbstractContextManager:
         """Hold the store's write lock for the block (``add`` joins its transaction): what a
         writer reads inside is what it writes over. A store without one: a no-op."""

@@ -73,6 +73,11 @@ class SQLiteStore(Store):
         """A number that changes whenever another connection (another process) commits to the file."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def reader(self) -> SQLiteStore:
+        handle = SQLiteStore(self.file, readonly=True)
+        handle.path = self.path  # messages name what the user opened (a Parquet store's folder)
+        return handle
+
     @contextmanager
     def writing(self) -> Iterator[SQLiteStore]:
         """Hold the write lock for the block: one transaction, which ``add`` joins. Another
