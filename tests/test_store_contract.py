@@ -131,7 +131,7 @@ def test_locations_name_their_backend():
 
 
 def test_the_queries_of_the_cli_and_the_server(location, demo):
-    from storylens.ingest.fetch import Validators
+    from storylens.records import Validators
 
     with filled(location, demo) as store:
         with store.snapshot():

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 NUM_PERM = 128  # MinHash values of a fingerprint
+DIM = 512  # the sentence encoder's vectors (USE v3): of profiles, sentences, titles and whole texts
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,13 +98,18 @@ class _NumberedId:
         return f"{self.PREFIX}{self.seq:06d}"
 
     @classmethod
-    def parse(cls, text: str):
-        """``s000042`` -> StoryId(42), ``t000042`` -> ThreadId(42); ValueError for anything else."""
+    def written(cls, text: object) -> bool:
+        """Whether ``text`` is written as such an id."""
         # what the pattern PREFIX + \d{6,} matches, without a regex: opening a store parses ids by the 100,000
         digits = text[len(cls.PREFIX):] if isinstance(text, str) and text.startswith(cls.PREFIX) else ""
-        if len(digits) < 6 or not digits.isdecimal():
+        return len(digits) >= 6 and digits.isdecimal()
+
+    @classmethod
+    def parse(cls, text: str):
+        """``s000042`` -> StoryId(42), ``t000042`` -> ThreadId(42); ValueError for anything else."""
+        if not cls.written(text):
             raise ValueError(f"not a {cls.KIND} id: {text!r} ({cls.KIND} ids look like {cls(42)})")
-        return cls(int(digits))
+        return cls(int(text[len(cls.PREFIX):]))
 
 
 @dataclass(frozen=True, order=True)
@@ -147,3 +153,12 @@ class StoryAssignment:
     threads_merged: tuple[str, ...] = field(default=())  # threads folded into ``thread_id`` by this article
     linked_story: str | None = None  # the earlier story that took a newly opened story into its thread
     link_score: float | None = None  # the thread rule's probability for that link
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said about a resource's version, for a conditional request: the fetcher
+    sends them back, the store's fetch log keeps them."""
+
+    etag: str | None = None
+    last_modified: str | None = None

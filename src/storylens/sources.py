@@ -21,12 +21,13 @@ from storylens.engine import StoryEngine, article_files
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import read_articles
 from storylens.ingest.feeds import Feed, article_id, feed_bytes, looks_like_feed, read_feed
-from storylens.ingest.fetch import Fetched, Fetcher, Validators, is_url
+from storylens.ingest.fetch import Fetched, Fetcher, is_url
 from storylens.ingest.files import decode, head_text, read_bytes
 from storylens.ingest.html import parse_html
 from storylens.ingest.limits import bound_text
 from storylens.ingest.opml import looks_like_opml, read_opml
 from storylens.ingest.warc import WarcArticles, is_warc
+from storylens.records import Validators
 
 KINDS = ("feed", "folder", "warc", "url", "files")
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-DIM = 512
+from storylens.records import DIM
+
 # The 16 languages USE multilingual v3 was trained on (ISO 639-1; zh covers simplified and
 # traditional). Other languages get vectors too, but unrelated texts in them look alike
 # (cosines of 0.8-0.9): the story engine does not trust the encoder for them.

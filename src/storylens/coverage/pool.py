@@ -18,7 +18,7 @@ from storylens.article import AnalyzedArticle
 from storylens.coverage.claims import Specifics, article_specifics
 from storylens.coverage.records import Outlet
 from storylens.errors import ConfigError
-from storylens.records import CopyOf
+from storylens.records import DIM, CopyOf
 
 MIN_ARTICLES = 2
 
@@ -120,7 +120,7 @@ def build_pool(analyzed: Sequence[AnalyzedArticle], language: str | None = None,
             position.append(s.index)
         if len(x.sentences):
             blocks.append(np.asarray(x.sentence_embeddings, dtype=np.float32).reshape(len(x.sentences), -1))
-    vectors = np.vstack(blocks) if blocks else np.zeros((0, 512), dtype=np.float32)
+    vectors = np.vstack(blocks) if blocks else np.zeros((0, DIM), dtype=np.float32)
     # The store keeps vectors as float16: rounding fresh ones the same way makes a report
     # from a fresh analysis and one from a stored analysis byte-identical.
     vectors = vectors.astype(np.float16).astype(np.float32)

@@ -17,6 +17,7 @@ import regex
 from storylens.analyze.entities import entities_match, extract_entities
 from storylens.analyze.sentences import split_paragraphs, split_sentences
 from storylens.article import Entity
+from storylens.records import StoryId
 from storylens.store.base import Store, Thread, ThreadStory, _jsonable
 
 MAX_SHARED = 8  # names listed per link
@@ -85,7 +86,7 @@ def thread_report(store: Store, thread_id: str, explain: bool = True) -> ThreadR
     """The timeline of a thread (``thread_id``, or a story id: that story's thread);
     ``explain``: with the names each of the latest ``MAX_EXPLAINED`` links shares (their
     two first reports read whole, through NER). Without, only the store's thread query runs."""
-    if thread_id.startswith("s"):
+    if StoryId.written(thread_id):
         thread_id = store.story(thread_id).story.thread_id or thread_id
     detail = store.thread(thread_id)
     live = {s.story.id for s in detail.steps}

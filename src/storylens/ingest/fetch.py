@@ -38,19 +38,12 @@ import httpx
 
 from storylens.version import __version__
 from storylens.errors import FetchError
+from storylens.records import Validators
 from storylens.settings import current
 
 USER_AGENT = f"storylens/{__version__} (news story engine; +https://pypi.org/project/storylens/)"
 REDIRECTS = (301, 302, 303, 307, 308)
 METADATA = ipaddress.ip_address("169.254.169.254")
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What a server said about a resource's version, for a conditional request."""
-
-    etag: str | None = None
-    last_modified: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from storylens.errors import InputError
+from storylens.settings import DEFAULTS
 from storylens.server import pages
 from storylens.server.app import check_token
 
@@ -42,7 +43,7 @@ def _schema(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _ARTICLE = ArticleIn.model_json_schema()
-_ARTICLES_BODY = _schema({"oneOf": [_ARTICLE, {"type": "array", "items": _ARTICLE, "maxItems": 1000}]},
+_ARTICLES_BODY = _schema({"oneOf": [_ARTICLE, {"type": "array", "items": _ARTICLE, "maxItems": DEFAULTS.server.max_list}]},
                          "One article object or a list of them (at most 1,000).")
 _COMPARE_BODY = _schema({"type": "object", "required": ["a", "b"], "properties": {
     "a": {"oneOf": [_ARTICLE, {"type": "string", "description": "plain text; first line = title"}]},

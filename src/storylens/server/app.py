@@ -25,12 +25,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storylens.errors import AuthError, InputError, StageError, StorylensError
 from storylens.settings import DEFAULTS, current
-from storylens.server.guard import LOOPBACK_NAMES, Guard, allowed_host_names
+from storylens.server.guard import LOOPBACK_NAMES, MAX_HEADER_BYTES, Guard, allowed_host_names
 from storylens.server.service import MAX_COMPARE_CHARS, StoryService
 
 MAX_BODY = DEFAULTS.server.max_body_bytes
 REQUEST_TIMEOUT = DEFAULTS.server.request_timeout  # seconds for a request's headers, and for each part of its body
-MAX_HEADERS = 16 * 1024  # bytes of a request line and headers still incomplete (h11); guard.py checks whole ones
 HERE = Path(__file__).resolve().parent
 _FIELD = re.compile(r"field '([^']+)'")
 
@@ -285,5 +284,5 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, token:
                      request_timeout=request_timeout)
     # keep-alive longer than uvicorn's 5 s: pooled client connections are not closed under them
     uvicorn.run(app, host=host, port=port, log_level=log_level, workers=1, http=http_protocol(request_timeout),
-                h11_max_incomplete_event_size=MAX_HEADERS, limit_concurrency=limits.max_connections,
+                h11_max_incomplete_event_size=MAX_HEADER_BYTES, limit_concurrency=limits.max_connections,
                 timeout_keep_alive=75, access_log=False)

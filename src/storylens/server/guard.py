@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADER_BYTES = 16 * 1024  # of a request line and its headers: h11 bounds those that arrive in parts, Guard whole ones
 WRITE_METHODS = {b"POST", b"PUT", b"PATCH", b"DELETE"}
 FORM_PATHS = {"/compare"}  # the web page's own form (stores nothing)
 CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "

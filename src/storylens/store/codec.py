@@ -11,8 +11,7 @@ import json
 import numpy as np
 
 from storylens.article import AnalyzedArticle, Article, Entity, Mention, Paragraph, Quote, Sentence
-
-DIM = 512
+from storylens.records import DIM
 
 
 def encode_analysis(x: AnalyzedArticle) -> tuple[str, bytes]:

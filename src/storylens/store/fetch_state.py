@@ -16,8 +16,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from storylens.ingest.fetch import Validators
+from storylens.records import Validators
 from storylens.store.connect import guarded
+from storylens.store.rows import IDS_PER_QUERY
 from storylens.store.schema import now
 
 
@@ -51,8 +52,8 @@ class FetchLog:
         if self.conn is None:
             return {k for k in keys if (source, k) in self._seen}
         found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+        for start in range(0, len(keys), IDS_PER_QUERY):
+            chunk = keys[start:start + IDS_PER_QUERY]
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.conn.execute(
                 f"SELECT entry_id FROM seen_entries WHERE source = ? AND entry_id IN ({marks})", (source, *chunk)))
@@ -65,8 +66,8 @@ class FetchLog:
         if self.conn is None:
             return set()
         found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start:start + IDS_PER_QUERY]
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
         return found

@@ -19,7 +19,7 @@ from storylens.errors import StoreNotFound
 from storylens.records import copy_fields
 from storylens.store.base import StoryPage
 from storylens.store.connect import guarded
-from storylens.store.rows import ANALYSIS_VERSION, copy_row, read_date, story_query, story_row
+from storylens.store.rows import ANALYSIS_VERSION, IDS_PER_QUERY, copy_row, read_date, story_query, story_row
 
 if TYPE_CHECKING:
     from storylens.store.sqlite import SQLiteStore
@@ -85,8 +85,8 @@ def stored_article(store: SQLiteStore, article_id: str) -> dict[str, Any]:
 def analysed_ids(store: SQLiteStore, article_ids: Sequence[str]) -> set[str]:
     """The ids among ``article_ids`` whose full analysis (this analysis version) is stored."""
     out: set[str] = set()
-    for start in range(0, len(article_ids), 500):
-        chunk = list(article_ids[start:start + 500])
+    for start in range(0, len(article_ids), IDS_PER_QUERY):
+        chunk = list(article_ids[start:start + IDS_PER_QUERY])
         marks = ",".join("?" * len(chunk))
         out.update(r[0] for r in store.conn.execute(
             f"SELECT a.id FROM analyses n JOIN articles a ON a.rowid = n.article_rowid"

@@ -17,6 +17,7 @@ ANALYSIS_VERSION = 4  # bump when analysis changes what it produces: stored anal
 # (2: quote confidences kept; speakers found with the article language's verbs of saying; 3: entity types and
 # names; 4: speakers named inside the marks or by the sentence of reported speech before, places never speakers)
 SEP = "\x1f"  # between the members of a stored set
+IDS_PER_QUERY = 500  # ids bound in one IN (...) list: under the 999 variables of older SQLite builds
 
 
 def read_date(value: str | None) -> datetime | None:

@@ -23,7 +23,7 @@ from storylens.store.base import (Ingested, Store, StoredArticle, Story, StoryDe
 from storylens.store.codec import decode_analysis, encode_analysis
 from storylens.store.connect import BUSY_SECONDS, guarded, open_reader, open_writer, translate
 from storylens.store import queries, thread_queries
-from storylens.store.rows import (ANALYSIS_VERSION, SEP, STORY_SQL, copy_row, follow_merges, read_date, split_set, story_query,
+from storylens.store.rows import (ANALYSIS_VERSION, IDS_PER_QUERY, SEP, STORY_SQL, copy_row, follow_merges, read_date, split_set, story_query,
                                   story_row, utc_text)
 from storylens.store.schema import migrate, now
 
@@ -328,8 +328,8 @@ class SQLiteStore(Store):
     @guarded
     def analyses(self, article_ids: Sequence[str]) -> dict[str, AnalyzedArticle]:
         out: dict[str, AnalyzedArticle] = {}
-        for start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[start:start + 500])
+        for start in range(0, len(article_ids), IDS_PER_QUERY):
+            chunk = list(article_ids[start:start + IDS_PER_QUERY])
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT a.id, a.title, a.text, a.url, a.outlet, a.published, a.declared_language, a.authors, a.source,"
