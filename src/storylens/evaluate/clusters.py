@@ -69,7 +69,7 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     from storylens.engine import StoryEngine
-    from storylens.store import SQLiteStore
+    from storylens.store import open_store
 
     articles, gold = read_labelled_articles(path)
     articles = [with_dateline(a) for a in articles]  # dated as the engine dates them, to arrive in time order
@@ -77,7 +77,7 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
         on_total(len(articles))
     order = arrival_order(articles)
     with tempfile.TemporaryDirectory(prefix="storylens-eval-") as folder:
-        store = SQLiteStore(Path(folder) / "eval.db")
+        store = open_store(str(Path(folder) / "eval.db"))
         try:
             engine = StoryEngine(store)
             report = engine.ingest_articles((articles[i] for i in order), progress)

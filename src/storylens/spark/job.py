@@ -125,7 +125,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     from storylens.spark.place import assign_stories
     from storylens.spark.session import session
     from storylens.store.parquet import FORMAT
-    from storylens.store.sqlite import SQLiteStore
+    from storylens.store import open_store
 
     settings = settings or current()
     where = state_path(output, state)
@@ -147,7 +147,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
         start = time.perf_counter()
         stage("place")
-        store = SQLiteStore(where)
+        store = open_store(str(where))
         try:
             report = assign_stories(profiled, store, settings, progress)
             seconds["place"] = time.perf_counter() - start
