@@ -132,9 +132,9 @@ class StoryService:
         self._lists: dict[tuple, bytes] = {}  # story-list queries -> JSON, dropped on every write
         self._builders = tuple(threading.Lock() for _ in range(64))  # one builder at a time per answer
         self._writes = 0
-        # other processes' writes (a CLI ingest into the served file): SQLite's data_version
-        # of a connection changes when another connection commits. The monitor sees every
-        # commit (ours too); the writer's own connection sees only the others'.
+        # other processes' writes (a CLI ingest into the served store): the changes() of a
+        # reader handle move with every commit (the monitor's see ours too); the writer's
+        # own move only with the others' (SQLite: each connection's data_version).
         try:
             self._monitor = self._writer.reader()
         except StorylensError:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.article import AnalyzedArticle, Article
+from storylens.errors import ConfigError
 from storylens.records import CopyOf, StoryAssignment, StoryProfile, copy_fields
 
 
@@ -193,8 +194,6 @@ class Store(ABC):
         what is committed, and its ``changes`` moves with every commit, this handle's too
         (the server gives each thread one, and watches one for writes). A backend without
         such handles cannot be served: ``ConfigError``."""
-        from storylens.errors import ConfigError
-
         raise ConfigError(f"a {type(self).__name__} opens no read-only handles: the server cannot serve it")
 
     def writing(self) -> AbstractContextManager:
