@@ -299,3 +299,23 @@ def test_compare_form(server):
     assert page.status_code == 200 and "Same story" in page.text
     empty = server.post("/compare", data={"title_a": "x", "text_a": " ", "title_b": "", "text_b": "y"})
     assert empty.status_code == 400 and "Article A" in empty.text
+
+
+def test_predict_says_where_articles_would_go_and_stores_nothing(server, loaded):
+    import json
+
+    from conftest import ROOT
+
+    follow_up = json.loads((ROOT / "demo" / "follow-ups.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    before = server.get("/health").json()
+    fire = server.get("/articles/harbor-fire-en-cpa").json()["story_id"]
+    fire_thread = server.get(f"/stories/{fire}").json()["thread_id"]
+    answer = server.post("/predict", json=[follow_up, demo_records()[3]])
+    assert answer.status_code == 200, answer.text
+    resign, stored = answer.json()
+    assert resign["id"] == follow_up["id"] and resign["story_id"] is None and resign["thread_id"] == fire_thread
+    assert resign["candidates"][0]["story_id"] == fire and not resign["stored"]
+    assert stored["stored"] and stored["story_id"] == server.get(f"/articles/{stored['id']}").json()["story_id"]
+    assert server.get("/health").json() == before, "nothing was stored"
+    assert server.get(f"/articles/{follow_up['id']}").status_code == 404
+    assert server.post("/predict", json=[]).json()["error"]["field"] == "body"

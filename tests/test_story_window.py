@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from conftest import DEMO, ROOT
 from storylens.article import Article
-from storylens.cluster.assign import read_saved
+from storylens.cluster.saved_state import read_saved
 from storylens.engine import StoryEngine
 from storylens.ingest import read_articles
 from storylens.settings import current

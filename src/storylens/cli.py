@@ -316,6 +316,37 @@ def story(
 
 
 @app.command()
+def predict(
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Article files (FILE#ID: one record of a JSONL "
+                                      "file) or folders."),
+    db: str = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON list, an object per article."),
+) -> None:
+    """Where articles would go among the store's stories, storing nothing: the story and thread each would join (or
+    a new one), the join rule's probability and the candidate stories weighed."""
+    from storylens.engine import StoryEngine, article_files
+    from storylens.ingest import read_article, read_articles
+    from storylens.store import open_store
+
+    articles = []
+    for path in paths:
+        if "#" in path and not Path(path).exists():
+            articles.append(read_article(path))
+        else:
+            articles.extend(a for f in article_files([path]) for a in read_articles(f))
+    with open_store(db, readonly=True) as store, StoryEngine(store) as engine:
+        predicted = engine.predict(articles)
+        shown = {s for p in predicted for s in (p.story_id, *(c for c, _ in p.candidates)) if s}
+        titles = {s: store.story(s).story.title for s in shown}
+    if as_json:
+        print_json([p.to_dict() for p in predicted])
+        return
+    from storylens.render import render_predictions
+
+    render_predictions(predicted, titles, out)
+
+
+@app.command()
 def threads(
     db: str = DB_OPTION,
     lang: str = typer.Option(None, "--lang", help="Only threads with an article in this language (ISO code)."),

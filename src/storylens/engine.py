@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
-from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer, read_saved
+from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer
+from storylens.cluster.saved_state import read_saved
 from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.settings import DEFAULTS, Settings, current
-from storylens.records import CopyOf, StoryAssignment, StoryId, StoryProfile, revival_keys
+from storylens.records import CopyOf, StoryAssignment, StoryId, StoryPrediction, StoryProfile, revival_keys
 from storylens.store.base import Ingested, Store
 
 BATCH = DEFAULTS.ingest.batch_size
@@ -344,6 +345,32 @@ class StoryEngine:
             report.threads_opened += assignment.thread_opened
             report.thread_merges += len(assignment.threads_merged)
         return items
+
+    def predict(self, articles: Sequence[Article]) -> list[StoryPrediction]:
+        """Where each article would go, storing nothing (a read-only store will do): the
+        story and thread it would join, or None where it would open its own, the join rule's
+        probability and the other candidate stories. Each is asked about on its own, against
+        the store as it is; one the store has (same id, or same URL and content) is answered
+        with where it is, an exact copy of a stored article with that article's story."""
+        if self.store.changes() != self._synced:  # another process wrote since the state was read
+            self._restore()
+        articles = [with_dateline(a) for a in articles]
+        known = self.store.known(articles)
+        answered: dict[str, StoryPrediction] = {}
+        fresh = []
+        for article in articles:
+            stored = article.id if known.get(article.id) == "id" else self.store.by_content(article.content_hash)
+            if stored is None:
+                fresh.append(article)
+                continue
+            story = self.store.story(self.store.story_of(stored)).story
+            copy_of = None if article.id in known else CopyOf(of=stored, kind="exact", overlap=1.0, containment=1.0)
+            answered[article.id] = StoryPrediction(article.id, story.id, None, copy_of, story.thread_id,
+                                                   stored=article.id in known)
+        profiles = [p for _, batch in self._profiler_now().map([(None, fresh)]) for p in batch] if fresh else []
+        self._revive(profiles)
+        answered.update((p.article_id, p) for p in self.clusterer.predict(profiles))
+        return [answered[a.id] for a in articles]
 
     def _profiler_now(self) -> ProfileBackend:
         if self._profiler is None:  # kept for the engine's life: workers load the model once

@@ -128,6 +128,25 @@ class ThreadId(_NumberedId):
     KIND = "thread"
 
 
+@dataclass(frozen=True)
+class StoryPrediction:
+    """Where an article would go (``StoryEngine.predict``): nothing is stored, and the
+    clusterer is left as it was."""
+
+    article_id: str
+    story_id: str | None  # the story it would join; None: it would open a story of its own
+    score: float | None  # the join rule's probability for that story (None for a copy or a new story)
+    copy_of: CopyOf | None  # the stored article it copies: it would join that one's story
+    thread_id: str | None  # that story's thread, or the thread a new story would be linked into; None: a new one
+    candidates: tuple[tuple[str, float], ...] = ()  # candidate stories and the rule's probability, best first
+    stored: bool = False  # already in the store (same id, or same URL and content): where it is
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.article_id, "story_id": self.story_id, "score": self.score, "thread_id": self.thread_id,
+                "stored": self.stored, **copy_fields(self.copy_of),
+                "candidates": [{"story_id": s, "score": p} for s, p in self.candidates]}
+
+
 def story_name(seq: int) -> str:
     """The id of story number ``seq`` as the store and the API write it."""
     return str(StoryId(seq))

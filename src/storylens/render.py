@@ -176,6 +176,24 @@ def render_story(detail, console: Console) -> None:
     console.print(table)
 
 
+def render_predictions(predicted: list, titles: dict[str, str], console: Console) -> None:
+    """Where each article would go (``StoryEngine.predict``): its story and thread, and the
+    candidate stories with the join rule's probability."""
+    for p in predicted:
+        if p.stored:
+            where = f"already stored, in {p.story_id} {titles.get(p.story_id, '')}"
+        elif p.copy_of:
+            where = f"a copy ({p.copy_of.kind}) of {p.copy_of.of}: joins {p.story_id} {titles.get(p.story_id, '')}"
+        elif p.story_id:
+            where = f"joins {p.story_id} {titles.get(p.story_id, '')} (probability {p.score:.2f})"
+        else:
+            where = "opens a new story"
+        thread = f"thread {p.thread_id}" if p.thread_id else "a new thread"
+        console.print(Text(f"{p.article_id}: ", style="bold") + Text(f"{where}; {thread}"))
+        for story_id, probability in p.candidates:
+            console.print(Text(f"    {probability:.2f}  {story_id}  {titles.get(story_id, '')}", style="dim"))
+
+
 def render_threads(threads: list, console: Console) -> None:
     """A table of threads: id, title, stories, articles, languages, time span."""
     if not threads:

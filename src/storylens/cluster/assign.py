@@ -27,7 +27,6 @@ give the same stories.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -39,7 +38,6 @@ from pathlib import Path
 import numpy as np
 from usearch.index import Index
 
-from storylens.analyze.embed import DIM
 from storylens.cluster.evidence import (
     BACKGROUND_PRIOR,
     Candidate,
@@ -50,10 +48,12 @@ from storylens.cluster.evidence import (
     story_evidence,
     timestamp,
 )
+from storylens.cluster.saved_state import file_digest, index_key, index_meta, read_saved
 from storylens.cluster.threads import ThreadLinker, ThreadRule, ThreadStep
 from storylens.match.duplicates import PARTIAL, DuplicateIndex
 from storylens.settings import DEFAULTS, StorySettings
-from storylens.records import CopyOf, StoryAssignment, StoryId, StoryProfile, ThreadId, story_name, thread_name
+from storylens.records import (DIM, CopyOf, StoryAssignment, StoryId, StoryPrediction, StoryProfile, ThreadId, story_name,
+                               thread_name)
 
 # A shorter text whose 5-grams are 40-70% inside an earlier one (a wire story cut at another
 # point, wrapped in other site furniture) is a partial copy only when the story evidence
@@ -66,34 +66,8 @@ def _new_index() -> Index:
     return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=32, expansion_search=48)
 
 
+PREDICTED_CANDIDATES = 5  # candidate stories a prediction lists
 FUTURE_SLACK = 86400.0  # a publication time later than now by more than this is not believed for the live window
-
-
-def _index_key(ids: Sequence[str]) -> dict:
-    """What a saved index is of: the profiles' count and a digest of their ids, in order."""
-    return {"count": len(ids), "ids": hashlib.sha1("\n".join(ids).encode("utf-8")).hexdigest()}
-
-
-def _file_digest(path: Path) -> str:
-    """SHA-1 of a file: ties a saved index to the description written with it."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha1").hexdigest()
-
-
-def _index_meta(path: Path) -> Path:
-    return path.with_name(path.name + ".json")
-
-
-def read_saved(path: Path | None) -> dict | None:
-    """The description ``save_index`` wrote beside ``path`` (read once an open), or None when
-    there is none or it is not JSON."""
-    if path is None:
-        return None
-    try:
-        meta = json.loads(_index_meta(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
 
 
 class StoryClusterer:
@@ -254,13 +228,13 @@ class StoryClusterer:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two closing processes write files of their own
         self.index_.save(str(tmp))
         ids = [p.article_id for p in self.profiles_]
-        meta = {**_index_key(ids), "index": _file_digest(tmp), "mark": mark,
+        meta = {**index_key(ids), "index": file_digest(tmp), "mark": mark,
                 "window": [self.window_days, self.window_undated], "articles": ids,
                 "arrivals": self.arrival_of_, "next_arrival": self.arrivals_, "since_check": self.placed_since_check_,
                 "newest": self.newest_, "merged_members": [m for m in self.members_.values() if m != sorted(m)],
                 "terms": self.terms_.to_dict()}
         os.replace(tmp, path)
-        _index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
+        index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
 
     def saved_articles(self, saved: dict | None, mark: str | None) -> list[str] | None:
         """The article ids the saved state (``read_saved``) held, in position order, when it
@@ -282,8 +256,8 @@ class StoryClusterer:
             return None
         meta = dict(saved)  # the decoded counts go in a copy: the caller's stays as read
         try:
-            key = _index_key([p.article_id for p, _ in profiles])
-            if not profiles or {k: meta.get(k) for k in key} != key or meta.get("index") != _file_digest(path):
+            key = index_key([p.article_id for p, _ in profiles])
+            if not profiles or {k: meta.get(k) for k in key} != key or meta.get("index") != file_digest(path):
                 return None
             n = len(profiles)
             if len(meta["arrivals"]) != n or not all(isinstance(a, int) for a in meta["arrivals"]) or not all(
@@ -360,18 +334,27 @@ class StoryClusterer:
         self.story_newest_[into] = max(self.story_newest_[into], self.story_newest_.pop(other))
         self.story_last_[into] = max(self.story_last_[into], self.story_last_.pop(other))
 
-    def _place(self, profile: StoryProfile) -> StoryAssignment:
+    def _decide(self, profile: StoryProfile) -> tuple[CopyOf | None, list[tuple[float, int]], dict[int, Evidence]]:
+        """Where ``profile`` goes, changing nothing: the article it copies (it then joins
+        that one's story), else the candidate stories with the rule's probability, best first,
+        and the evidence for each."""
         duplicate = self._copy(profile)
         if duplicate is not None:
             seq = self._live(self.story_of_[self.position_of_[duplicate.of]])
-            self._remember(profile, seq)
-            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, copy_of=duplicate)
-            return self._threaded(placed, self.linker_.link(seq, opened=False))
+            return duplicate, [(1.0, seq)], {}
         rule = self.rule or JoinRule()
         candidates, background = self._candidates(profile)
         evidence = story_evidence(profile, candidates, background, self.terms_)
-        scored = sorted(((rule.probability(e), seq) for seq, e in evidence.items()), reverse=True)
-        if not scored or scored[0][0] < rule.threshold:
+        return None, sorted(((rule.probability(e), seq) for seq, e in evidence.items()), reverse=True), evidence
+
+    def _place(self, profile: StoryProfile) -> StoryAssignment:
+        duplicate, scored, evidence = self._decide(profile)
+        if duplicate is not None:
+            seq = scored[0][1]
+            self._remember(profile, seq)
+            placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, copy_of=duplicate)
+            return self._threaded(placed, self.linker_.link(seq, opened=False))
+        if not scored or scored[0][0] < (self.rule or JoinRule()).threshold:
             self.seq_ += 1
             self._remember(profile, self.seq_)
             placed = StoryAssignment(profile.article_id, story_name(self.seq_), opened=True)
@@ -384,6 +367,27 @@ class StoryClusterer:
         placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
                                  merged=tuple(story_name(m) for m in merged))
         return self._threaded(placed, self.linker_.link(seq, opened=False, merged_stories=merged, evidence=evidence))
+
+    def predict(self, profiles: Sequence[StoryProfile]) -> list[StoryPrediction]:
+        """Where each profile would go, each on its own against the state as it is: nothing
+        is placed, the state is left as it was (the stories of a store, asked about)."""
+        self._ensure_state()
+        threshold = (self.rule or JoinRule()).threshold
+        out = []
+        for profile in profiles:
+            duplicate, scored, evidence = self._decide(profile)
+            joins = duplicate is not None or bool(scored and scored[0][0] >= threshold)
+            seq = scored[0][1] if joins else None
+            linked = self.linker_.best_link(None, evidence) if seq is None else None
+            thread = (self.linker_.thread_of(seq) if seq is not None
+                      else self.linker_.thread_of(linked[1]) if linked and linked[0] >= self.linker_.rule.threshold
+                      else None)
+            out.append(StoryPrediction(
+                profile.article_id, story_name(seq) if seq is not None else None,
+                round(scored[0][0], 4) if seq is not None and duplicate is None else None, duplicate,
+                thread_name(thread) if thread is not None else None,
+                tuple((story_name(c), round(p, 4)) for p, c in scored[:PREDICTED_CANDIDATES] if duplicate is None)))
+        return out
 
     @staticmethod
     def _threaded(placed: StoryAssignment, step: ThreadStep) -> StoryAssignment:

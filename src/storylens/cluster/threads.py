@@ -88,14 +88,25 @@ class ThreadLinker:
         self.thread_of_[story] = self.seq_
         return self.seq_
 
+    def _scored(self, story: int | None, evidence: Mapping[int, Evidence] | None) -> list[tuple[float, int]]:
+        """The rule's probability that each other candidate story (one with a thread) is an
+        earlier step of ``story``'s thread, best first."""
+        return sorted(((self.rule.probability(e), other) for other, e in (evidence or {}).items()
+                       if other != story and other in self.thread_of_), reverse=True)
+
+    def best_link(self, story: int | None, evidence: Mapping[int, Evidence] | None) -> tuple[float, int] | None:
+        """The candidate story ``story`` would be linked to if the rule agrees, with its
+        probability, changing nothing; None without candidates."""
+        scored = self._scored(story, evidence)
+        return scored[0] if scored else None
+
     def link(self, story: int, opened: bool, merged_stories: tuple[int, ...] = (),
              evidence: Mapping[int, Evidence] | None = None) -> ThreadStep:
         """Place ``story`` (which an article just opened or joined) in its thread, linking it
         with the other candidate stories whose ``evidence`` the rule takes as one thread, and
         with the stories the article merged into it."""
         rule = self.rule
-        scored = sorted(((rule.probability(e), other) for other, e in (evidence or {}).items()
-                         if other != story and other in self.thread_of_), reverse=True)
+        scored = self._scored(story, evidence)
         linked_story = link_score = None
         thread_opened = False
         if opened or story not in self.thread_of_:

@@ -84,6 +84,15 @@ async def post_articles(request: Request) -> dict:
     return await run_in_threadpool(service(request).add_records, records)
 
 
+@router.post("/predict", tags=["articles"], openapi_extra=_ARTICLES_BODY)
+async def post_predict(request: Request) -> list:
+    """Where articles would go among the stories, storing nothing: for each, the story and
+    thread it would join (`null`: it would open its own), the join rule's probability, what
+    it copies, and the candidate stories weighed (docs/server.md)."""
+    records = await json_body(request)
+    return [p.to_dict() for p in await run_in_threadpool(service(request).predict, records)]
+
+
 @router.get("/articles/{article_id}", tags=["articles"])
 def get_article(request: Request, article_id: str) -> dict:
     """One stored article: its record fields, story, language and what it copies."""

@@ -29,6 +29,7 @@ from storylens.store.base import Store, StoryPage, ThreadPage
 if TYPE_CHECKING:
     from storylens.coverage.report import Coverage
     from storylens.match import Comparison
+    from storylens.records import StoryPrediction
 
 MAX_OFFSET = 1_000_000_000  # stories skipped by ?offset= (SQLite's integers end at 2**63)
 MAX_QUERY_CHARS = 500  # characters of ?q=
@@ -262,6 +263,15 @@ class StoryService:
         return {"added": report.added, "skipped": report.skipped, "copies": report.copies,
                 "stories_opened": report.stories_opened, "merges": report.merges,
                 "threads_opened": report.threads_opened, "thread_merges": report.thread_merges, "articles": results}
+
+    def predict(self, records: Any) -> list[StoryPrediction]:
+        """Where articles given as JSON objects would go among the stories, storing nothing."""
+        articles = parse_records(records)
+        with self._write_lock:  # the writer's engine: its clusterer holds the live stories
+            if self._writer.changes() != self._writer_version:
+                self._writer_version = self._writer.changes()
+                self.check_writes()
+            return self._engine_now().predict(articles)
 
     def _skipped(self, article: Article) -> dict[str, Any]:
         """The result of an article the store already has: under its id, or under another
