@@ -374,19 +374,20 @@ class StoryClusterer:
         self._ensure_state()
         threshold = (self.rule or JoinRule()).threshold
         out = []
+        linker = self.linker_
         for profile in profiles:
             duplicate, scored, evidence = self._decide(profile)
-            joins = duplicate is not None or bool(scored and scored[0][0] >= threshold)
-            seq = scored[0][1] if joins else None
-            linked = self.linker_.best_link(None, evidence) if seq is None else None
-            thread = (self.linker_.thread_of(seq) if seq is not None
-                      else self.linker_.thread_of(linked[1]) if linked and linked[0] >= self.linker_.rule.threshold
-                      else None)
-            out.append(StoryPrediction(
-                profile.article_id, story_name(seq) if seq is not None else None,
-                round(scored[0][0], 4) if seq is not None and duplicate is None else None, duplicate,
-                thread_name(thread) if thread is not None else None,
-                tuple((story_name(c), round(p, 4)) for p, c in scored[:PREDICTED_CANDIDATES] if duplicate is None)))
+            if duplicate is not None or (scored and scored[0][0] >= threshold):  # joins a story
+                story, score = scored[0][1], None if duplicate else round(scored[0][0], 4)
+                thread = linker.thread_of(story) if story in linker.thread_of_ else None
+            else:  # opens one, in the thread of its best link if the thread rule takes it
+                story = score = thread = None
+                link = linker.best_link(None, evidence)
+                if link is not None and link[0] >= linker.rule.threshold:
+                    thread = linker.thread_of(link[1])
+            candidates = () if duplicate else tuple((story_name(c), round(p, 4)) for p, c in scored[:PREDICTED_CANDIDATES])
+            out.append(StoryPrediction(profile.article_id, story_name(story) if story is not None else None, score,
+                                       duplicate, thread_name(thread) if thread is not None else None, candidates))
         return out
 
     @staticmethod
