@@ -319,3 +319,42 @@ def test_predict_says_where_articles_would_go_and_stores_nothing(server, loaded)
     assert server.get("/health").json() == before, "nothing was stored"
     assert server.get(f"/articles/{follow_up['id']}").status_code == 404
     assert server.post("/predict", json=[]).json()["error"]["field"] == "body"
+
+
+# -- scheduling -----------------------------------------------------------------------
+
+WRITE_WAIT = 600  # seconds: a write takes a few; before the fix it waited for ever
+
+
+def test_a_write_does_not_queue_behind_the_readers_thread_pool(tmp_path):
+    """Reads the caches do not answer run on the shared thread pool, whose slots go first come,
+    first served. A write (and its token check) must not wait for them: here every slot of the
+    pool is taken, as by a crowd of readers, and POST /articles still stores its articles."""
+    import asyncio
+
+    from anyio import fail_after, to_thread
+
+    from storylens.server.app import create_app
+
+    app = create_app(tmp_path / "news.db")
+
+    async def post_while_the_pool_is_full():
+        pool = to_thread.current_default_thread_limiter()
+        readers = [object() for _ in range(int(pool.total_tokens))]
+        for reader in readers:
+            await pool.acquire_on_behalf_of(reader)
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                with fail_after(WRITE_WAIT):
+                    return await client.post("/articles", json=demo_records()[:2])
+        finally:
+            for reader in readers:
+                pool.release_on_behalf_of(reader)
+
+    try:
+        response = asyncio.run(post_while_the_pool_is_full())
+    finally:
+        app.state.service.close()
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == 2

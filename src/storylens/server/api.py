@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from storylens.errors import InputError
 from storylens.settings import DEFAULTS
 from storylens.server import pages
-from storylens.server.app import check_token
+from storylens.server.app import check_token, in_writer
 
 router = APIRouter()
 
@@ -81,7 +81,7 @@ async def post_articles(request: Request) -> dict:
     Returns each article's status (`added` or `skipped` when already stored), story id and
     what it copies. Needs `Authorization: Bearer <token>` when the server has a token."""
     records = await json_body(request)
-    return await run_in_threadpool(service(request).add_records, records)
+    return await in_writer(request, service(request).add_records, records)
 
 
 @router.post("/predict", tags=["articles"], openapi_extra=_ARTICLES_BODY)
@@ -90,7 +90,7 @@ async def post_predict(request: Request) -> list:
     thread it would join (`null`: it would open its own), the join rule's probability, what
     it copies, and the candidate stories weighed (docs/server.md)."""
     records = await json_body(request)
-    return [p.to_dict() for p in await run_in_threadpool(service(request).predict, records)]
+    return [p.to_dict() for p in await in_writer(request, service(request).predict, records)]
 
 
 @router.get("/articles/{article_id}", tags=["articles"])

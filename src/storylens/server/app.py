@@ -12,7 +12,7 @@ import asyncio
 import hmac
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -163,8 +163,9 @@ def http_protocol(header_timeout: float = REQUEST_TIMEOUT):
     return Protocol
 
 
-def check_token(request: Request) -> None:
-    """Write endpoints: ``Authorization: Bearer <token>`` when the app has a token."""
+async def check_token(request: Request) -> None:
+    """Write endpoints: ``Authorization: Bearer <token>`` when the app has a token. Checked on
+    the event loop: a plain function would queue for a slot of the readers' thread pool."""
     token = request.app.state.token
     if not token:
         return
@@ -179,6 +180,20 @@ def check_token(request: Request) -> None:
 def _validation_field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+async def in_writer(request: Request, work: Callable[..., Any], *args: Any) -> Any:
+    """Run a write (or a predict, which uses the writer's engine) on a thread slot of its own.
+    The shared pool's slots are handed out first come, first served: under read load a write
+    waited behind every read queued before it, for each of its calls (the writer ran at a
+    quarter of its speed, docs/benchmarks.md). Writes are serialised anyway: one slot. (The
+    pool's 40 slots are kept: with 4, the readers answered no faster and the writer no more.)"""
+    from anyio import CapacityLimiter, to_thread
+
+    state = request.app.state
+    if getattr(state, "write_slot", None) is None:
+        state.write_slot = CapacityLimiter(1)
+    return await to_thread.run_sync(work, *args, limiter=state.write_slot)
 
 
 def create_app(db_path: str | Path, token: str | None = None, max_body: int = MAX_BODY,
