@@ -125,16 +125,22 @@ class SQLiteStore(Store):
     # -- writing ------------------------------------------------------------------------
     @guarded
     def known(self, articles: Sequence) -> dict[str, str]:
+        # two statements for the whole list, not one or two an article: each row SQLite steps
+        # to hands the GIL over, which under a server's readers costs a wait each
+        ids = [a.id for a in articles]
+        stored = dict(self.conn.execute("SELECT id, content_hash FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                                        (json.dumps(ids),)).fetchall()) if ids else {}
+        urls = [a.url for a in articles if a.url and a.id not in stored]
+        by_url = set(self.conn.execute("SELECT url, content_hash FROM articles WHERE url IN (SELECT value FROM json_each(?))",
+                                       (json.dumps(urls),)).fetchall()) if urls else set()
         out: dict[str, str] = {}
         for article in articles:
-            row = self.conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
-            if row is not None:
-                if row[0] != article.content_hash:
+            if article.id in stored:
+                if stored[article.id] != article.content_hash:
                     raise Conflict(f"article id {article.id!r} (from {article.source}) is already stored with "
                                      "other content; give the new version another id")
                 out[article.id] = "id"
-            elif article.url and self.conn.execute(
-                    "SELECT 1 FROM articles WHERE url = ? AND content_hash = ?", (article.url, article.content_hash)).fetchone():
+            elif article.url and (article.url, article.content_hash) in by_url:
                 out[article.id] = "url"
         return out
 
@@ -155,6 +161,7 @@ class SQLiteStore(Store):
     def add(self, batch: Sequence[Ingested]) -> None:
         stamp = now()
         conn = self.conn
+        keys: list[list] = []  # (revival key, article rowid) of the whole batch
         with self._transaction():
             for item in batch:
                 a, p, s = item.article, item.profile, item.assignment
@@ -187,8 +194,7 @@ class SQLiteStore(Store):
                         SEP.join(sorted(p.numbers)), p.fingerprint.to_bytes(), p.fingerprint.size,
                         SEP.join(sorted(p.terms))))
                     bands, names = revival_keys(p)
-                    conn.executemany("INSERT INTO profile_keys VALUES (?, ?)",
-                                     [(key, cur.lastrowid) for key in bands + names])
+                    keys.extend([key, cur.lastrowid] for key in bands + names)
                 if not s.opened:
                     conn.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (stamp, story_id))
                     if s.thread_opened or s.linked_story:  # a story without a thread (none so far) gets one
@@ -203,6 +209,9 @@ class SQLiteStore(Store):
                 else:  # an exact copy: its story's thread
                     conn.execute("UPDATE threads SET updated_at = ? WHERE id = (SELECT thread_id FROM stories WHERE id = ?)",
                                  (stamp, story_id))
+            # one statement for the batch's keys: executemany steps once a row, and every step
+            # hands the GIL over (under a server's readers, a wait each)
+            conn.execute("INSERT INTO profile_keys SELECT value ->> 0, value ->> 1 FROM json_each(?)", (json.dumps(keys),))
 
     # -- reading --------------------------------------------------------------------
     @guarded
@@ -266,6 +275,7 @@ class SQLiteStore(Store):
         return read_date(self.conn.execute("SELECT MAX(published) FROM articles WHERE published <= ?",
                                            (utc_text(before),)).fetchone()[0])
 
+    @guarded  # a generator: guarded as it runs (a row SQLite fails to decode is met mid-iteration)
     def _profiles(self, where: str, args: Sequence, order: str = "p.article_rowid") -> Iterator[tuple[StoryProfile, str]]:
         rows = self.conn.execute(
             "SELECT a.id, a.language, a.published, a.story_id, p.vector, p.keys, p.numbers, p.fingerprint, p.shingles,"
