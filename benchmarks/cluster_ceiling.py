@@ -16,15 +16,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from storylens.evaluate.clusters import BCubed
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT.parent / "shared" / "datasets" / "giveme5w1h-news-cluster" / "articles.jsonl"
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
-def best_threshold(similarity: np.ndarray, gold: list[str]) -> tuple[float, dict]:
+def best_threshold(similarity: np.ndarray, gold: list[str]) -> tuple[float, BCubed]:
     from sklearn.cluster import AgglomerativeClustering
 
     from storylens.evaluate.clusters import bcubed
@@ -34,7 +38,7 @@ def best_threshold(similarity: np.ndarray, gold: list[str]) -> tuple[float, dict
         labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                          distance_threshold=float(t)).fit_predict(np.clip(1 - similarity, 0, 2))
         results.append((float(t), bcubed([str(x) for x in labels], gold)))
-    return max(results, key=lambda r: r[1]["bcubed_f1"])
+    return max(results, key=lambda r: r[1].f1)
 
 
 def name_similarity(profiles) -> np.ndarray:
@@ -77,7 +81,7 @@ def main() -> None:
     print("| representation | best threshold | B-cubed P | R | F1 |\n|---|--:|--:|--:|--:|")
     for name, sim in s.items():
         t, b = best_threshold(sim, gold)
-        print(f"| {name} | {t:.2f} | {b['bcubed_precision']:.3f} | {b['bcubed_recall']:.3f} | {b['bcubed_f1']:.3f} |")
+        print(f"| {name} | {t:.2f} | {b.precision:.3f} | {b.recall:.3f} | {b.f1:.3f} |")
     spans: dict[str, list] = defaultdict(list)
     for a, g in zip(articles, gold):
         if a.published is not None:

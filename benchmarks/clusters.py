@@ -14,8 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from storylens.evaluate.clusters import BCubed
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -24,7 +28,7 @@ CORPORA = {"giveme5w1h": DATASETS / "giveme5w1h-news-cluster" / "articles.jsonl"
 THRESHOLDS = np.round(np.arange(0.10, 0.80, 0.01), 2)
 
 
-def baseline(path: Path) -> dict[float, dict]:
+def baseline(path: Path) -> dict[float, BCubed]:
     """B-cubed of average-link clustering of whole-text USE vectors, per distance threshold."""
     from sklearn.cluster import AgglomerativeClustering
 
@@ -52,27 +56,25 @@ def main() -> None:
         raise SystemExit(f"benchmark data absent: {', '.join(missing)} (../shared beside the checkout)")
     ours = {name: eval_clusters(path) for name, path in CORPORA.items()}
     base = {name: baseline(path) for name, path in CORPORA.items()}
-    shared_t = max(THRESHOLDS, key=lambda t: sum(base[n][float(t)]["bcubed_f1"] for n in CORPORA))
-    result = {}
-    for name in CORPORA:
-        own_t = max(base[name], key=lambda t: base[name][t]["bcubed_f1"])
-        result[name] = {"storylens": ours[name],
-                        "baseline_shared_threshold": {"threshold": float(shared_t), **base[name][float(shared_t)]},
-                        "baseline_own_best_threshold": {"threshold": own_t, **base[name][own_t]}}
+    shared_t = float(max(THRESHOLDS, key=lambda t: sum(base[n][float(t)].f1 for n in CORPORA)))
+    own_t = {name: max(base[name], key=lambda t: base[name][t].f1) for name in CORPORA}
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps({name: {"storylens": ours[name].to_dict(),
+                                 "baseline_shared_threshold": {"threshold": shared_t, **base[name][shared_t].to_dict()},
+                                 "baseline_own_best_threshold": {"threshold": own_t[name],
+                                                                 **base[name][own_t[name]].to_dict()}}
+                          for name in CORPORA}, indent=2))
         return
     print("| corpus | method | B-cubed P | R | F1 | stories (gold) |")
     print("|---|---|---|---|---|---|")
-    for name, r in result.items():
-        s = r["storylens"]
-        print(f"| {name} | storylens (incremental, one configuration) | {s['bcubed_precision']:.3f} | "
-              f"{s['bcubed_recall']:.3f} | **{s['bcubed_f1']:.3f}** | {s['stories_predicted']} ({s['stories_gold']}) |")
-        for label, key in (("one threshold for both", "baseline_shared_threshold"),
-                           ("its own best threshold", "baseline_own_best_threshold")):
-            b = r[key]
-            print(f"| {name} | USE + average-link, {label} ({b['threshold']:.2f}) | {b['bcubed_precision']:.3f} | "
-                  f"{b['bcubed_recall']:.3f} | {b['bcubed_f1']:.3f} | |")
+    for name in CORPORA:
+        s = ours[name]
+        print(f"| {name} | storylens (incremental, one configuration) | {s.bcubed.precision:.3f} | "
+              f"{s.bcubed.recall:.3f} | **{s.bcubed.f1:.3f}** | {s.stories_predicted} ({s.gold}) |")
+        for label, t in (("one threshold for both", shared_t), ("its own best threshold", own_t[name])):
+            b = base[name][t]
+            print(f"| {name} | USE + average-link, {label} ({t:.2f}) | {b.precision:.3f} | "
+                  f"{b.recall:.3f} | {b.f1:.3f} | |")
 
 
 if __name__ == "__main__":

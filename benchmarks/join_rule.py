@@ -84,7 +84,7 @@ def score(corpus, predicted: list[str]) -> str:
 
         wrong = wrong_merges([p.article_id for p in corpus.profiles], predicted, corpus.gold)
         return f"{len(wrong)} wrong merges, {len(split_groups(predicted, corpus.gold))} split groups"
-    return f"{bcubed(predicted, corpus.gold)['bcubed_f1']:.3f}"
+    return f"{bcubed(predicted, corpus.gold).f1:.3f}"
 
 
 def main() -> None:

@@ -33,13 +33,9 @@ STAGES_NEEDED = ("language", "paragraphs", "sentences", "entities", "quotes")
 
 def quotes_of(article):
     """The quotes of an article, through the analysis stages they require."""
-    from storylens.analyze.pipeline import STAGES
+    from storylens.analyze.pipeline import STAGES, run_stages
 
-    fields = {"article": article}
-    for stage in STAGES:
-        if stage.name in STAGES_NEEDED:
-            fields.update(stage.run(fields))
-    return fields["quotes"]
+    return run_stages(article, [s for s in STAGES if s.name in STAGES_NEEDED]).quotes
 
 
 def _words(text: str) -> set[str]:

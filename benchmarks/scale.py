@@ -172,7 +172,7 @@ def main() -> None:
         now, done = time.perf_counter(), state["done"]
         stories = store.article_stories()
         ids = list(stories)
-        f1 = bcubed([stories[i] for i in ids], [gold[i] for i in ids])["bcubed_f1"]
+        f1 = bcubed([stories[i] for i in ids], [gold[i] for i in ids]).f1
         size_mb = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers = sum(_peak_mb(child.pid) for child in multiprocessing.active_children())

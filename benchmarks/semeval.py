@@ -61,18 +61,18 @@ def main() -> None:
     else:
         print(f"{len(pairs)} pairs; features read from {args.features}")
     print("\n5-fold grouped CV, Pearson r with gold      learned   --fast    baseline (-USE cosine)")
-    for k, name in enumerate(table["pearson"]):
-        print(f"  {name:<10}                                {table['pearson'][name]:.3f}     "
-              f"{fast['pearson'][name]:.3f}     {pearson(-cosine, Y[:, k]):.3f}")
+    for k, name in enumerate(table.pearson):
+        print(f"  {name:<10}                                {table.pearson[name]:.3f}     "
+              f"{fast.pearson[name]:.3f}     {pearson(-cosine, Y[:, k]):.3f}")
     print("\nOverall by language pair                    learned   --fast    baseline   pairs")
-    for lang, row in table["by_language"].items():
+    for lang, row in table.by_language.items():
         mask = languages == lang
-        print(f"  {lang:<10}                                {row['overall']:.3f}     "
-              f"{fast['by_language'][lang]['overall']:.3f}     {pearson(-cosine[mask], Y[mask, 0]):.3f}      {row['pairs']}")
+        print(f"  {lang:<10}                                {row.overall:.3f}     "
+              f"{fast.by_language[lang].overall:.3f}     {pearson(-cosine[mask], Y[mask, 0]):.3f}      {row.pairs}")
     for name, p, c in (("learned", pred, cut), ("--fast", fast_pred, fast_cut)):
         quality = same_story_quality(p[:, 0], Y[:, 0], c)
-        print(f"\nsame_story, {name} (predicted overall <= {c}): precision {quality['precision']:.3f}, "
-              f"recall {quality['recall']:.3f} ({quality['pairs']} pairs with gold <= 1.5 or >= 2.5)")
+        print(f"\nsame_story, {name} (predicted overall <= {c}): precision {quality.precision:.3f}, "
+              f"recall {quality.recall:.3f} ({quality.pairs} pairs with gold <= 1.5 or >= 2.5)")
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
     if seeds:
         others = [pearson(cross_validate(X, Y, groups, seed=s)[0][:, 0], Y[:, 0]) for s in seeds]

@@ -106,8 +106,8 @@ def main() -> None:
         ids = [a.id for a in articles]
         row = {
             "articles": len(ids),
-            "single_bcubed_f1": bcubed([story_1[i] for i in ids], gold)["bcubed_f1"],
-            "spark_bcubed_f1": bcubed([story_2[i] for i in ids], gold)["bcubed_f1"],
+            "single_bcubed_f1": bcubed([story_1[i] for i in ids], gold).f1,
+            "spark_bcubed_f1": bcubed([story_2[i] for i in ids], gold).f1,
             "same_stories": same_partition(story_1, story_2),
             "same_threads": same_partition({i: thread_1[story_1[i]] for i in ids}, {i: thread_2[story_2[i]] for i in ids}),
             "single_copies": len(copies_1), "spark_copies": len(copies_2),
@@ -118,8 +118,8 @@ def main() -> None:
             "spark_stage_seconds": {k: round(v, 1) for k, v in report.seconds.items()},
         }
         if name == "giveme5w1h":
-            row["single_thread_f1"] = bcubed([thread_1[story_1[i]] for i in ids], gold)["bcubed_f1"]
-            row["spark_thread_f1"] = bcubed([thread_2[story_2[i]] for i in ids], gold)["bcubed_f1"]
+            row["single_thread_f1"] = bcubed([thread_1[story_1[i]] for i in ids], gold).f1
+            row["spark_thread_f1"] = bcubed([thread_2[story_2[i]] for i in ids], gold).f1
         results[name] = row
         if not args.json:
             print(name, json.dumps(row), flush=True)

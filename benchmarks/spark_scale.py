@@ -35,7 +35,7 @@ def _f1(output: str, gold: dict[str, str]) -> float:
     with open_store(output, readonly=True) as store:
         story_of = store.article_stories()
     ids = sorted(gold)
-    return bcubed([story_of[i] for i in ids], [gold[i] for i in ids])["bcubed_f1"]
+    return bcubed([story_of[i] for i in ids], [gold[i] for i in ids]).f1
 
 
 def main() -> None:

@@ -38,23 +38,22 @@ def paired(scored, other: str, measure: str = "rouge1", resamples: int = 2000, s
             "wins": int((diff > 0).sum()), "ties": int((diff == 0).sum()), "losses": int((diff < 0).sum())}
 
 
-def print_table(name: str, table: dict) -> None:
-    base = table["baselines"]
-    rows = [("ours", table), *((k, v) for k, v in base.items() if k not in ("best_lead", "lead_words")),
-            (f"best single lead ({base['best_lead']['name']})", base["best_lead"]),
-            (f"first N words of {base['lead_words']['name']} (cut mid-sentence)", base["lead_words"])]
-    print(f"\n{name}: {table['stories']} stories, ROUGE F1 x 100 against summary.text, "
-          f"budget = its word count (mean {table['reference_words']:.0f})")
+def print_table(name: str, table) -> None:
+    """The ``SummaryEval`` of one split as a Markdown table."""
+    rows = [("ours", table.ours), *table.leads.items(), ("round_robin", table.round_robin),
+            (f"best single lead ({table.best_lead.name})", table.best_lead.score),
+            (f"first N words of {table.lead_words.name} (cut mid-sentence)", table.lead_words.score)]
+    print(f"\n{name}: {table.stories} stories, ROUGE F1 x 100 against summary.text, "
+          f"budget = its word count (mean {table.reference_words:.0f})")
     print(f"| {'system':<46} | ROUGE-1 | ROUGE-2 | ROUGE-L | words |")
     print(f"|{'-' * 48}|--------:|--------:|--------:|------:|")
-    shipped = table["as_shipped"]
-    rows += [("as shipped (5 sentences, no budget)", shipped),
-             (f"best single lead of that length ({shipped['best_lead']['name'].removeprefix('shipped_')})",
-              shipped["best_lead"])]
+    shipped = table.shipped_best_lead
+    rows += [("as shipped (5 sentences, no budget)", table.as_shipped),
+             (f"best single lead of that length ({shipped.name.removeprefix('shipped_')})", shipped.score)]
     for label, row in rows:
-        print(f"| {label:<46} | {100 * row['rouge1']:7.2f} | {100 * row['rouge2']:7.2f} | "
-              f"{100 * row['rougeL']:7.2f} | {row['words']:5.1f} |")
-    print(f"{table['stories_per_second']:.2f} stories/s (analysis, copies, the coverage report)")
+        print(f"| {label:<46} | {100 * row.rouge1:7.2f} | {100 * row.rouge2:7.2f} | "
+              f"{100 * row.rouge_l:7.2f} | {row.words:5.1f} |")
+    print(f"{table.stories_per_second:.2f} stories/s (analysis, copies, the coverage report)")
 
 
 def main() -> None:
@@ -73,16 +72,16 @@ def main() -> None:
     for name, path in paths.items():
         scored = score_stories(read_roundups(path))
         table = summary_table(scored)
-        table["ours_vs_best_lead"] = paired(scored, table["baselines"]["best_lead"]["name"])
-        table["shipped_vs_best_lead"] = paired(scored, table["as_shipped"]["best_lead"]["name"], ours="as_shipped")
-        result[name] = table
+        versus = {"ours_vs_best_lead": paired(scored, table.best_lead.name),
+                  "shipped_vs_best_lead": paired(scored, table.shipped_best_lead.name, ours="as_shipped")}
+        result[name] = (table, versus)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps({name: {**table.to_dict(), **versus} for name, (table, versus) in result.items()}, indent=2))
         return
-    for name, table in result.items():
+    for name, (table, versus) in result.items():
         print_table(name, table)
         for key, label in (("ours_vs_best_lead", "ours"), ("shipped_vs_best_lead", "as shipped")):
-            p = table[key]
+            p = versus[key]
             print(f"{label} - {p['against']} ROUGE-1: {100 * p['difference']:+.2f} points, 95% CI "
                   f"[{100 * p['ci95'][0]:+.2f}, {100 * p['ci95'][1]:+.2f}]; {label} wins {p['wins']}, ties {p['ties']}, "
                   f"loses {p['losses']} stories")

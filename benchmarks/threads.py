@@ -50,34 +50,35 @@ def main() -> None:
     print(f"shipped rule: {shipped}\nrefitted:     {refitted}\n")
 
     stories, threads = threads_with(giveme)
-    print(f"giveme5w1h in-sample: story level {bcubed(stories, giveme.gold)['bcubed_f1']:.3f}, "
+    print(f"giveme5w1h in-sample: story level {bcubed(stories, giveme.gold).f1:.3f}, "
           f"thread level {_score(bcubed(threads, giveme.gold))}; {len(set(threads))} threads ({len(set(giveme.gold))} gold)")
     cv = [cross_validate_threads([giveme, real], folds=args.folds, seed=int(s)) for s in args.seeds.split(",")]
     for name in ("giveme5w1h", "real"):
-        f1 = [c[name]["bcubed_f1"] for c in cv]
+        f1 = [c[name].f1 for c in cv]
         print(f"{name} cross-validated over threads ({args.folds} folds, seeds {args.seeds}): thread F1 "
               f"median {statistics.median(f1):.3f} (runs {', '.join(f'{x:.3f}' for x in f1)}); "
-              f"P {statistics.median(c[name]['bcubed_precision'] for c in cv):.3f} "
-              f"R {statistics.median(c[name]['bcubed_recall'] for c in cv):.3f}")
+              f"P {statistics.median(c[name].precision for c in cv):.3f} "
+              f"R {statistics.median(c[name].recall for c in cv):.3f}")
     without_real = fit_thread_rule([giveme])
     _, real_threads = threads_with(real, without_real)
     linked = {t for t in real_threads if len({g for g, x in zip(real.gold, real_threads) if x == t}) > 1}
     pages = sorted({p.article_id for p, t in zip(real.profiles, real_threads) if t in linked})
-    print(f"real pages, rule fitted on giveme5w1h alone: thread precision {bcubed(real_threads, real.gold)['bcubed_precision']:.3f};"
+    print(f"real pages, rule fitted on giveme5w1h alone: thread precision "
+          f"{bcubed(real_threads, real.gold).precision:.3f};"
           f" {len(linked)} threads join stories of two labels: {pages}")
     _, shipped_real = threads_with(real)
-    print(f"real pages, shipped rule (in-sample): thread precision {bcubed(shipped_real, real.gold)['bcubed_precision']:.3f}")
+    print(f"real pages, shipped rule (in-sample): thread precision {bcubed(shipped_real, real.gold).precision:.3f}")
 
     m_stories, m_threads = threads_with(meantime)
     corpus_of = {r["story"]: r["corpus"] for r in map(json.loads, CORPORA["meantime"].read_text(encoding="utf-8").splitlines())}
     corpora = [corpus_of[g] for g in meantime.gold]
-    print(f"meantime: story level {bcubed(m_stories, meantime.gold)['bcubed_f1']:.3f}; {len(set(m_threads))} threads of "
+    print(f"meantime: story level {bcubed(m_stories, meantime.gold).f1:.3f}; {len(set(m_threads))} threads of "
           f"{len(set(m_stories))} stories; thread precision against the four corpora "
-          f"{bcubed(m_threads, corpora)['bcubed_precision']:.3f}")
+          f"{bcubed(m_threads, corpora).precision:.3f}")
 
 
-def _score(s: dict) -> str:
-    return f"F1 {s['bcubed_f1']:.3f} (P {s['bcubed_precision']:.3f} R {s['bcubed_recall']:.3f})"
+def _score(s) -> str:
+    return f"F1 {s.f1:.3f} (P {s.precision:.3f} R {s.recall:.3f})"
 
 
 if __name__ == "__main__":

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 import storylens
-from storylens.analyze import Analyzer, Stage, STAGES
+from storylens.analyze import STAGES, AnalysisDraft, Analyzer, Stage, run_stages
 from storylens.analyze.names import name_key, same_person
 from storylens.analyze.quotes import find_quotes
-from storylens.article import Article
-from storylens.errors import ConfigError
+from storylens.article import AnalyzedArticle, Article
+from storylens.errors import ConfigError, StageError
 
 
 @pytest.mark.parametrize("a,b", [
@@ -84,10 +86,23 @@ def test_analysis_is_reusable_and_complete():
 
 def test_stage_requirements_are_checked():
     broken = (Stage("quotes", ("paragraphs",), ("quotes",), lambda d: {}),) + STAGES
-    with pytest.raises(ConfigError, match="requires"):
+    with pytest.raises(ConfigError, match=r"stage 'quotes' requires \['paragraphs'\]"):
         Analyzer(broken)
-    with pytest.raises(ConfigError, match="no analysis stage produces"):
+    with pytest.raises(ConfigError, match=r"no analysis stage produces \['stats'\]"):
         Analyzer(STAGES[:-1])
+    misnamed = STAGES + (Stage("tone", ("sentences",), ("tone",), lambda d: {"tone": 0.0}),)
+    with pytest.raises(ConfigError, match=r"stage 'tone' names \['tone'\], no field of AnalyzedArticle"):
+        Analyzer(misnamed)
+
+
+def test_the_draft_holds_every_analysed_field_and_takes_only_what_a_stage_declares():
+    assert [f.name for f in fields(AnalysisDraft)] == [f.name for f in fields(AnalyzedArticle)]
+    article = Article(id="a1", title="", text="Rain fell on Marlow.")
+    draft = run_stages(article, STAGES[:2])
+    assert draft.language == "en" and draft.paragraphs and draft.sentences is None  # not made yet
+    typo = Stage("language", ("article",), ("language",), lambda d: {"lang": "en"})
+    with pytest.raises(StageError, match=r"stage 'language' failed on article 'a1': .*declares \['language'\]"):
+        run_stages(article, [typo])
 
 
 @pytest.mark.parametrize("digits,value", [("28 008.48", "28008.5"), ("1,000", "1000"), ("3,5", "3.5"),

@@ -43,6 +43,22 @@ def test_eval_pairs_json(sample: Path):
     assert data["pairs_per_second"] > 0
 
 
+def test_a_pair_evaluation_prints_only_what_it_measured():
+    from storylens.evaluate.metrics import pearson_table, same_story_quality
+    from storylens.evaluate.run import PairEval
+
+    rng = np.random.default_rng(0)
+    pred, gold = rng.uniform(1, 4, (8, 7)), rng.uniform(1, 4, (8, 7))
+    table = pearson_table(pred, gold, np.array(["de-en", "en-en"] * 4))
+    assert list(table.by_language) == ["de-en", "en-en"] and table.by_language["de-en"].pairs == 4
+    assert list(PairEval(8, table).to_dict()) == ["pairs", "pearson", "by_language"]  # no threshold, not timed
+    quality = same_story_quality(pred[:, 0], gold[:, 0], 2.0)
+    assert list(PairEval(8, table, quality, 3.5).to_dict()) == ["pairs", "pearson", "by_language", "same_story",
+                                                                "pairs_per_second"]
+    assert PairEval(8, table, quality).to_dict()["same_story"] == {
+        "threshold": 2.0, "pairs": quality.pairs, "precision": quality.precision, "recall": quality.recall}
+
+
 @pytest.fixture(scope="module")
 def tiny(sample: Path, tmp_path_factory) -> Path:
     """The first 12 pairs of the sample: training in a test is on tiny data."""

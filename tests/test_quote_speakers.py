@@ -6,7 +6,7 @@ import json
 import sys
 
 
-from storylens.analyze.pipeline import STAGES
+from storylens.analyze.pipeline import STAGES, run_stages
 from storylens.article import Article
 
 from conftest import DEMO, ROOT, SHARED, need
@@ -16,11 +16,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def quotes(text: str, language: str | None = None):
     """Quotes of ``text`` through the real stages they require (no embeddings)."""
-    fields = {"article": Article(id="t", text=text, language=language)}
-    for stage in STAGES:
-        if stage.name in ("language", "paragraphs", "sentences", "entities", "quotes"):
-            fields.update(stage.run(fields))
-    return fields["quotes"]
+    needed = [s for s in STAGES if s.name in ("language", "paragraphs", "sentences", "entities", "quotes")]
+    return run_stages(Article(id="t", text=text, language=language), needed).quotes
 
 
 def speaker_of(found, start: str) -> str | None:

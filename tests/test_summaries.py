@@ -12,7 +12,7 @@ import pytest
 from conftest import DATASETS, need, run_cli
 from storylens.coverage.summary import select_summary, sentence_support
 from storylens.errors import InputError
-from storylens.evaluate.summaries import read_roundups
+from storylens.evaluate.summaries import MEASURES, StoryScores, read_roundups, summary_table
 
 ROUNDUPS = DATASETS / "allsides-roundups" / "val.jsonl"
 
@@ -91,6 +91,26 @@ def test_eval_summaries_json(sample: Path):
         assert 0 <= row["rouge2"] <= row["rouge1"] <= 1 and 0 <= row["rougeL"] <= 1
     assert data["words"] <= data["reference_words"]  # the budget is the reference's length
     assert data["rouge1"] > 0.25  # a real summary, even on five stories
+
+
+def test_the_summary_table_names_the_best_leads_and_keeps_its_json_form():
+    systems = ("ours", "as_shipped", "lead_1", "lead_2", "round_robin", "words_1", "words_2",
+               "shipped_lead_1", "shipped_lead_2")
+    r1 = {"ours": .3, "as_shipped": .25, "lead_1": .2, "lead_2": .4, "round_robin": .1, "words_1": .5,
+          "words_2": .45, "shipped_lead_1": .35, "shipped_lead_2": .3}
+    scored = StoryScores(systems, {s: [{"rouge1": r1[s], "rouge2": .1, "rougeL": .2}] * 2 for s in systems},
+                         {s: [30, 31] for s in systems}, [40, 41], 0.5, {s: ["", ""] for s in systems})
+    table = summary_table(scored)
+    assert table.best_lead.name == "lead_2" and table.shipped_best_lead.name == "shipped_lead_1"
+    assert table.lead_words.name == "lead_1"  # words_1 cuts best, named by its article's lead
+    assert table.ours.measures == (.3, .1, .2) and table.stories_per_second == 4.0
+    data = table.to_dict()  # the JSON `eval summaries --json` prints, key order included
+    assert list(data) == ["stories", *MEASURES, "words", "reference_words", "as_shipped", "baselines",
+                          "stories_per_second"]
+    assert list(data["baselines"]) == ["lead_1", "lead_2", "best_lead", "round_robin", "lead_words"]
+    assert data["baselines"]["lead_words"] == {"name": "lead_1", "rouge1": .5, "rouge2": .1, "rougeL": .2,
+                                               "words": 30.5}
+    assert data["as_shipped"]["best_lead"]["name"] == "shipped_lead_1"
 
 
 def test_eval_summaries_table(sample: Path):

@@ -210,7 +210,8 @@ def test_eval_clusters_at_thread_level(tmp_path):
     threads = json.loads(run_cli("eval", "clusters", str(labelled), "--level", "thread", "--json").stdout)
     assert threads["level"] == "thread" and threads["bcubed_f1"] == 1.0 and threads["predicted"] == threads["gold"] == 5
     stories = eval_clusters(labelled)  # the default level: the same labels read as stories
-    assert stories["bcubed_precision"] == 1.0 and stories["bcubed_recall"] < 1.0  # events apart, threads together
+    assert stories.bcubed.precision == 1.0 and stories.bcubed.recall < 1.0  # events apart, threads together
+    assert "stories_gold" in stories.to_dict() and "stories_gold" not in threads  # gold stories only at story level
 
 
 def test_a_story_without_a_thread_gets_one_when_it_grows(tmp_path):

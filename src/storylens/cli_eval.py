@@ -33,7 +33,7 @@ def eval_pairs_command(
     scorer = scorer_arrays.load(model) if model else scorer_arrays.default_scorer(fast)
     result = progress_run(eval_pairs, "analysing pairs", path=pairs_file, scorer=scorer)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
         return
     from storylens.render import render_pair_eval
 
@@ -53,12 +53,13 @@ def eval_clusters_command(
     level = level.value
     result = progress_run(eval_clusters, "clustering", path=articles_file, level=level)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
         return
-    out.print(f"{result['articles']} articles, {level} level: B-cubed precision {result['bcubed_precision']:.3f}, "
-              f"recall {result['bcubed_recall']:.3f}, F1 {result['bcubed_f1']:.3f}; "
-              f"{result['predicted']} {'stories' if level == 'story' else 'threads'} predicted, {result['gold']} gold; "
-              f"{result['articles_per_second']:.0f} articles/s")
+    score = result.bcubed
+    out.print(f"{result.articles} articles, {level} level: B-cubed precision {score.precision:.3f}, "
+              f"recall {score.recall:.3f}, F1 {score.f1:.3f}; "
+              f"{result.predicted} {'stories' if level == 'story' else 'threads'} predicted, {result.gold} gold; "
+              f"{result.articles_per_second:.0f} articles/s")
 
 
 @eval_app.command("summaries")
@@ -67,26 +68,25 @@ def eval_summaries_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """ROUGE-1/2/L F1 of the story summary against human roundups, beside lead baselines of the same length."""
-    from storylens.evaluate.summaries import MEASURES, eval_summaries
+    from storylens.evaluate.summaries import eval_summaries
 
     result = progress_run(eval_summaries, "summarising", path=roundups_file)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
         return
     from rich.table import Table
 
-    table = Table(title=f"{result['stories']} stories, ROUGE F1 x 100 against summary.text "
-                        f"(budget: its words, mean {result['reference_words']:.0f})")
+    table = Table(title=f"{result.stories} stories, ROUGE F1 x 100 against summary.text "
+                        f"(budget: its words, mean {result.reference_words:.0f})")
     for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L", "words"):
         table.add_column(column, justify="left" if column == "system" else "right")
-    base = result["baselines"]
-    rows = [("ours", result), *((k, v) for k, v in base.items() if k not in ("best_lead", "lead_words")),
-            (f"best lead ({base['best_lead']['name']})", base["best_lead"]),
-            (f"first N words of {base['lead_words']['name']} (not verbatim)", base["lead_words"])]
+    rows = [("ours", result.ours), *result.leads.items(), ("round_robin", result.round_robin),
+            (f"best lead ({result.best_lead.name})", result.best_lead.score),
+            (f"first N words of {result.lead_words.name} (not verbatim)", result.lead_words.score)]
     for name, row in rows:
-        table.add_row(name, *(f"{100 * row[m]:.2f}" for m in MEASURES), f"{row['words']:.1f}")
+        table.add_row(name, *(f"{100 * f1:.2f}" for f1 in row.measures), f"{row.words:.1f}")
     out.print(table)
-    out.print(f"{result['stories_per_second']:.1f} stories/s")
+    out.print(f"{result.stories_per_second:.1f} stories/s")
 
 
 @train_app.command("pairs")
@@ -104,10 +104,9 @@ def train_pairs_command(
     result = progress_run(train_pairs, "analysing pairs", path=pairs_file, out=out_path, folds=folds, seed=seed,
                            fast=fast)
     if as_json:
-        print_json(result)
+        print_json(result.to_dict())
         return
     from storylens.render import render_pair_eval
 
-    render_pair_eval({"pairs": result["pairs"], **result["cross_validated"], "same_story": result["same_story"]}, out,
-                     title=f"{folds}-fold cross-validation (grouped by article), seed {seed}")
-    out.print(f"model written to {result['model']} ({result['model_bytes'] / 1e6:.2f} MB)")
+    render_pair_eval(result.evaluation, out, title=f"{folds}-fold cross-validation (grouped by article), seed {seed}")
+    out.print(f"model written to {result.model} ({result.model_bytes / 1e6:.2f} MB)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -11,6 +13,9 @@ from storylens.match import Comparison
 from storylens.match.records import ComparedArticle, SharedQuote
 from storylens.match.quotes import _WORD
 from storylens.match.scoring import DIMENSIONS
+
+if TYPE_CHECKING:
+    from storylens.evaluate.run import PairEval
 
 MAX_LISTED = 8
 
@@ -88,26 +93,26 @@ def render_comparison(result: Comparison, console: Console) -> None:
             console.print(f"  … and {len(added) - MAX_LISTED} more (see --json)")
 
 
-def render_pair_eval(result: dict, console: Console, title: str = "Agreement with gold scores (Pearson r)") -> None:
-    """Tables of an ``eval pairs`` or ``train pairs`` result."""
-    table = Table(title=f"{title}: {result['pairs']} pairs", header_style="bold")
+def render_pair_eval(result: PairEval, console: Console, title: str = "Agreement with gold scores (Pearson r)") -> None:
+    """Tables of an ``eval pairs`` result, or of ``train pairs``'s cross-validation."""
+    table = Table(title=f"{title}: {result.pairs} pairs", header_style="bold")
     table.add_column("score")
     table.add_column("Pearson r", justify="right")
-    for name, r in result["pearson"].items():
+    for name, r in result.agreement.pearson.items():
         table.add_row(name, f"{r:.3f}")
     console.print(table)
     langs = Table(title="Overall, by language pair", header_style="bold")
     for column in ("languages", "pairs", "Pearson r"):
         langs.add_column(column, justify="right" if column != "languages" else "left")
-    for lang, row in result["by_language"].items():
-        langs.add_row(lang, str(row["pairs"]), f"{row['overall']:.3f}")
+    for lang, row in result.agreement.by_language.items():
+        langs.add_row(lang, str(row.pairs), f"{row.overall:.3f}")
     console.print(langs)
-    if "same_story" in result:
-        s = result["same_story"]
-        console.print(f"same_story (overall <= {s['threshold']}): precision {s['precision']:.3f}, recall {s['recall']:.3f} "
-                      f"on {s['pairs']} pairs with gold <= 1.5 or >= 2.5")
-    if "pairs_per_second" in result:
-        console.print(f"{result['pairs_per_second']:.1f} pairs/s end to end (analysis included)")
+    if result.same_story is not None:
+        s = result.same_story
+        console.print(f"same_story (overall <= {s.threshold}): precision {s.precision:.3f}, recall {s.recall:.3f} "
+                      f"on {s.pairs} pairs with gold <= 1.5 or >= 2.5")
+    if result.pairs_per_second is not None:
+        console.print(f"{result.pairs_per_second:.1f} pairs/s end to end (analysis included)")
 
 
 def _day(value) -> str:

@@ -2,14 +2,18 @@
 
 ``Analyzer`` checks when it is built that every stage's requirements are produced
 upstream (or are the input article) and that the stages together produce every field
-of ``AnalyzedArticle``; then ``analyze`` runs them in order, once per article.
+of ``AnalyzedArticle``; then ``analyze`` runs them in order, once per article. Between
+stages the article's fields so far are an ``AnalysisDraft``: each stage reads it and
+returns exactly the fields it declares, which make the next draft.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
+
+import numpy as np
 
 from storylens.analyze.embed import embed
 from storylens.analyze.entities import extract_entities
@@ -17,7 +21,7 @@ from storylens.analyze.language import detect_language
 from storylens.analyze.mentions import extract_mentions
 from storylens.analyze.quotes import extract_quotes
 from storylens.analyze.sentences import split_paragraphs, split_sentences
-from storylens.article import AnalyzedArticle, Article
+from storylens.article import AnalyzedArticle, Article, Entity, Mention, Paragraph, Quote, Sentence
 from storylens.errors import ConfigError, StageError
 
 LEAD_SENTENCES = 2
@@ -25,30 +29,57 @@ LEAD_SENTENCES = 2
 
 @dataclass(frozen=True)
 class Stage:
-    """One analysis step: reads ``requires`` fields, returns a dict of ``produces`` fields."""
+    """One analysis step: reads the ``requires`` fields of the draft, returns its ``produces`` fields."""
 
     name: str
     requires: tuple[str, ...]
     produces: tuple[str, ...]
-    run: Callable[[dict[str, Any]], dict[str, Any]]
+    run: Callable[[AnalysisDraft], Mapping[str, Any]]
 
 
-def _language(d: dict) -> dict:
-    article: Article = d["article"]
-    return {"language": detect_language(f"{article.title}\n{article.text}", article.language)}
+@dataclass(frozen=True, eq=False)
+class AnalysisDraft:
+    """An article part way through analysis: every ``AnalyzedArticle`` field, each None until
+    its stage makes it. Frozen, so that a stage cannot change what an earlier one made."""
+
+    article: Article
+    language: str | None = None
+    paragraphs: tuple[Paragraph, ...] | None = None
+    sentences: tuple[Sentence, ...] | None = None
+    sentence_embeddings: np.ndarray | None = None
+    doc_embedding: np.ndarray | None = None
+    title_embedding: np.ndarray | None = None
+    entities: tuple[Entity, ...] | None = None
+    quotes: tuple[Quote, ...] | None = None
+    mentions: tuple[Mention, ...] | None = None
+    stats: dict[str, float] | None = None
+
+    def made(self, stage: Stage, produced: Mapping[str, Any]) -> AnalysisDraft:
+        """This draft with what ``stage`` produced, which must be exactly what it declares
+        (``check_stages`` trusts the declarations)."""
+        if set(produced) != set(stage.produces):
+            raise ValueError(f"returned {sorted(produced)} but declares {sorted(stage.produces)}")
+        return replace(self, **produced)
+
+    def finished(self) -> AnalyzedArticle:
+        return AnalyzedArticle(**{f.name: getattr(self, f.name) for f in fields(AnalyzedArticle)})
 
 
-def _paragraphs(d: dict) -> dict:
-    return {"paragraphs": split_paragraphs(d["article"].text, d["article"].title)}
+def _language(d: AnalysisDraft) -> dict:
+    return {"language": detect_language(f"{d.article.title}\n{d.article.text}", d.article.language)}
 
 
-def _sentences(d: dict) -> dict:
-    return {"sentences": split_sentences(d["paragraphs"], d["language"])}
+def _paragraphs(d: AnalysisDraft) -> dict:
+    return {"paragraphs": split_paragraphs(d.article.text, d.article.title)}
 
 
-def _embeddings(d: dict) -> dict:
-    article: Article = d["article"]
-    texts = [s.text for s in d["sentences"]]
+def _sentences(d: AnalysisDraft) -> dict:
+    return {"sentences": split_sentences(d.paragraphs, d.language)}
+
+
+def _embeddings(d: AnalysisDraft) -> dict:
+    article = d.article
+    texts = [s.text for s in d.sentences]
     # the document vector reads the whole text, boilerplate included: on SemEval-2022
     # Task 8 that agrees better with people than the content alone (docs/benchmarks.md)
     whole = f"{article.title}\n{article.text}".strip()
@@ -58,24 +89,24 @@ def _embeddings(d: dict) -> dict:
             "title_embedding": vectors[-1]}
 
 
-def _entities(d: dict) -> dict:
-    return {"entities": extract_entities(d["sentences"], d["language"])}
+def _entities(d: AnalysisDraft) -> dict:
+    return {"entities": extract_entities(d.sentences, d.language)}
 
 
-def _quotes(d: dict) -> dict:
-    return {"quotes": extract_quotes(d["paragraphs"], d["sentences"], d["entities"], d["language"])}
+def _quotes(d: AnalysisDraft) -> dict:
+    return {"quotes": extract_quotes(d.paragraphs, d.sentences, d.entities, d.language)}
 
 
-def _mentions(d: dict) -> dict:
-    return {"mentions": extract_mentions(d["sentences"])}
+def _mentions(d: AnalysisDraft) -> dict:
+    return {"mentions": extract_mentions(d.sentences)}
 
 
-def _stats(d: dict) -> dict:
-    sentences = d["sentences"]
+def _stats(d: AnalysisDraft) -> dict:
+    sentences = d.sentences
     words = sum(len(s.text.split()) for s in sentences)
     return {"stats": {"words": float(words), "sentences": float(len(sentences)),
-                      "quotes": float(len(d["quotes"])), "boilerplate": float(sum(
-                          p.role != "content" for p in d["paragraphs"]))}}
+                      "quotes": float(len(d.quotes)), "boilerplate": float(sum(
+                          p.role != "content" for p in d.paragraphs))}}
 
 
 STAGES: tuple[Stage, ...] = (
@@ -91,9 +122,16 @@ STAGES: tuple[Stage, ...] = (
 
 
 def check_stages(stages: Iterable[Stage]) -> None:
-    """Raise ConfigError when a stage needs a field no earlier stage makes, or a field is never made."""
+    """Raise ConfigError when a stage names a field the draft does not have, needs a field no
+    earlier stage makes, or a field is never made."""
     available = {"article"}
+    made = {f.name for f in fields(AnalysisDraft)} - {"article"}
     for stage in stages:
+        unknown = [n for n in stage.requires if n not in made | {"article"}]
+        unknown += [n for n in stage.produces if n not in made]
+        if unknown:
+            raise ConfigError(f"analysis stage {stage.name!r} names {unknown}, no field of AnalyzedArticle "
+                              f"(stages read 'article' and make {sorted(made)})")
         missing = [r for r in stage.requires if r not in available]
         if missing:
             raise ConfigError(f"analysis stage {stage.name!r} requires {missing} but no earlier stage produces it")
@@ -101,6 +139,19 @@ def check_stages(stages: Iterable[Stage]) -> None:
     needed = {f.name for f in fields(AnalyzedArticle)}
     if needed - available:
         raise ConfigError(f"no analysis stage produces {sorted(needed - available)}")
+
+
+def run_stages(article: Article, stages: Iterable[Stage]) -> AnalysisDraft:
+    """The draft after ``stages`` ran in order on ``article``. Their order is not checked here
+    (``check_stages`` is, once, by the ``Analyzer``): a stage reads None for a field no
+    earlier one made, and fails."""
+    draft = AnalysisDraft(article)
+    for stage in stages:
+        try:
+            draft = draft.made(stage, stage.run(draft))
+        except Exception as exc:  # a stage's own failure, reported with its name
+            raise StageError(stage.name, article.id, f"{type(exc).__name__}: {exc}") from exc
+    return draft
 
 
 class Analyzer:
@@ -111,14 +162,7 @@ class Analyzer:
         self.stages = stages
 
     def analyze(self, article: Article) -> AnalyzedArticle:
-        draft: dict[str, Any] = {"article": article}
-        for stage in self.stages:
-            try:
-                draft.update(stage.run(draft))
-            except Exception as exc:  # a stage's own failure, reported with its name
-                raise StageError(stage.name, article.id, f"{type(exc).__name__}: {exc}") from exc
-        names = {f.name for f in fields(AnalyzedArticle)}
-        return AnalyzedArticle(**{k: v for k, v in draft.items() if k in names})
+        return run_stages(article, self.stages).finished()
 
     def analyze_many(self, articles: Iterable[Article]) -> list[AnalyzedArticle]:
         return [self.analyze(a) for a in articles]

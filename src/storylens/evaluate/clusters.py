@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,7 +43,19 @@ def read_labelled_articles(path: str | Path) -> tuple[list[Article], list[str]]:
     return articles, gold
 
 
-def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
+@dataclass(frozen=True)
+class BCubed:
+    """Item-averaged B-cubed scores of a clustering, rounded to four places."""
+
+    precision: float
+    recall: float
+    f1: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"bcubed_precision": self.precision, "bcubed_recall": self.recall, "bcubed_f1": self.f1}
+
+
+def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> BCubed:
     """Item-averaged B-cubed precision, recall and F1 of a clustering against gold labels."""
     pairs = Counter(zip(predicted, gold))
     sizes_pred, sizes_gold = Counter(predicted), Counter(gold)
@@ -50,7 +63,7 @@ def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
     precision = sum(c * c / sizes_pred[p] for (p, _), c in pairs.items()) / n
     recall = sum(c * c / sizes_gold[g] for (_, g), c in pairs.items()) / n
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"bcubed_precision": round(precision, 4), "bcubed_recall": round(recall, 4), "bcubed_f1": round(f1, 4)}
+    return BCubed(round(precision, 4), round(recall, 4), round(f1, 4))
 
 
 def arrival_order(articles: Sequence[Article]) -> list[int]:
@@ -61,8 +74,29 @@ def arrival_order(articles: Sequence[Article]) -> list[int]:
 LEVELS = ("story", "thread")
 
 
+@dataclass(frozen=True)
+class ClusterEval:
+    """What ``eval clusters`` measured: the engine's stories (or threads, by ``level``)
+    against the gold labels."""
+
+    articles: int
+    level: str  # story | thread
+    bcubed: BCubed
+    predicted: int  # stories (or threads) the engine made
+    gold: int  # gold labels
+    stories_predicted: int  # stories the engine made, at either level
+    articles_per_second: float  # the engine's ingest rate
+
+    def to_dict(self) -> dict[str, object]:
+        # "stories_gold" only at story level, where the gold labels are stories
+        return {"articles": self.articles, "level": self.level, **self.bcubed.to_dict(),
+                "predicted": self.predicted, "gold": self.gold, "stories_predicted": self.stories_predicted,
+                **({"stories_gold": self.gold} if self.level == "story" else {}),
+                "articles_per_second": self.articles_per_second}
+
+
 def eval_clusters(path: str | Path, progress: Progress | None = None,
-                  on_total: Callable[[int], None] | None = None, level: str = "story") -> dict:
+                  on_total: Callable[[int], None] | None = None, level: str = "story") -> ClusterEval:
     """Cluster a labelled file in a temporary store; B-cubed against its gold labels, taken
     as stories (``level="story"``) or as threads (``"thread"``: the engine's threads are
     scored)."""
@@ -86,8 +120,5 @@ def eval_clusters(path: str | Path, progress: Progress | None = None,
         finally:
             store.close()
     predicted = [story_of[a.id] if level == "story" else thread_of[story_of[a.id]] for a in articles]
-    return {"articles": len(articles), "level": level, **bcubed(predicted, gold),
-            "predicted": len(set(predicted)), "gold": len(set(gold)),
-            "stories_predicted": len({story_of[a.id] for a in articles}),
-            **({"stories_gold": len(set(gold))} if level == "story" else {}),
-            "articles_per_second": round(report.per_second, 1)}
+    return ClusterEval(len(articles), level, bcubed(predicted, gold), len(set(predicted)), len(set(gold)),
+                       len({story_of[a.id] for a in articles}), round(report.per_second, 1))

@@ -23,7 +23,7 @@ import numpy as np
 from storylens.cluster.assign import StoryClusterer
 from storylens.cluster.evidence import LEXICAL_FEATURES, Evidence, JoinRule
 from storylens.cluster.profile import profile_articles
-from storylens.evaluate.clusters import arrival_order, bcubed, read_labelled_articles
+from storylens.evaluate.clusters import BCubed, arrival_order, bcubed, read_labelled_articles
 from storylens.ingest.dateline import with_dateline
 from storylens.match.duplicates import PARTIAL
 from storylens.records import StoryProfile, story_name
@@ -179,7 +179,7 @@ def cross_validated_predictions(corpora: Sequence[LabelledProfiles], folds: int 
             for name, predicted in out.items()}
 
 
-def cross_validate_rule(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0) -> dict[str, dict]:
+def cross_validate_rule(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0) -> dict[str, BCubed]:
     """B-cubed per corpus of rules fitted without the stories they cluster (folds over stories)."""
     return {name: bcubed(predicted, held.gold)
             for name, (predicted, held) in cross_validated_predictions(corpora, folds, seed).items()}

@@ -37,7 +37,7 @@ for the missing ones.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,10 +187,6 @@ def rouge_scorer():
     return RougeScorer(list(MEASURES), use_stemmer=True)
 
 
-def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
-    return {m: round(float(np.mean([r[m] for r in rows])), 4) for m in MEASURES}
-
-
 @dataclass(frozen=True)
 class StoryScores:
     """Per-story ROUGE F1, word counts and texts of every system, in file order."""
@@ -243,27 +239,80 @@ def score_stories(stories: Sequence[Roundup], progress: Progress | None = None) 
     return StoryScores(systems, scores, words, [word_count(s.reference) for s in stories], elapsed, scored_texts)
 
 
-def summary_table(scored: StoryScores) -> dict:
+@dataclass(frozen=True)
+class SystemScore:
+    """One system's ROUGE F1 (four places) and words (one place), each the mean over the stories."""
+
+    rouge1: float
+    rouge2: float
+    rouge_l: float
+    words: float
+
+    @property
+    def measures(self) -> tuple[float, float, float]:
+        """The F1 of each of ``MEASURES``, in that order."""
+        return self.rouge1, self.rouge2, self.rouge_l
+
+    def to_dict(self) -> dict[str, float]:
+        return {**dict(zip(MEASURES, self.measures)), "words": self.words}
+
+
+@dataclass(frozen=True)
+class NamedScore:
+    """The best of a family of systems on ROUGE-1 (the leads, say): its name and its scores."""
+
+    name: str
+    score: SystemScore
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, **self.score.to_dict()}
+
+
+@dataclass(frozen=True)
+class SummaryEval:
+    """What ``eval summaries`` measured: our summary within each reference's length, the
+    summary as shipped, and the baselines."""
+
+    stories: int
+    ours: SystemScore
+    reference_words: float  # the mean budget
+    as_shipped: SystemScore
+    shipped_best_lead: NamedScore  # the best lead as long as the shipped summary ("shipped_lead_K")
+    leads: Mapping[str, SystemScore]  # "lead_1", "lead_2", ...: each article's lead, in order
+    best_lead: NamedScore
+    round_robin: SystemScore
+    lead_words: NamedScore  # the best first-N-words cut, named by its article's lead ("lead_K")
+    stories_per_second: float  # our summaries: analysis, copies, the coverage report
+
+    def to_dict(self) -> dict[str, object]:
+        return {"stories": self.stories, **self.ours.to_dict(), "reference_words": self.reference_words,
+                "as_shipped": {**self.as_shipped.to_dict(), "best_lead": self.shipped_best_lead.to_dict()},
+                "baselines": {**{name: score.to_dict() for name, score in self.leads.items()},
+                              "best_lead": self.best_lead.to_dict(), "round_robin": self.round_robin.to_dict(),
+                              "lead_words": self.lead_words.to_dict()},
+                "stories_per_second": self.stories_per_second}
+
+
+def summary_table(scored: StoryScores) -> SummaryEval:
     """Mean ROUGE F1 per system, with the best single-outlet leads named."""
-    table = {name: {**_mean(scored.scores[name]), "words": round(float(np.mean(scored.words[name])), 1)}
+    table = {name: SystemScore(*(round(float(np.mean([r[m] for r in scored.scores[name]])), 4) for m in MEASURES),
+                               round(float(np.mean(scored.words[name])), 1))
              for name in scored.systems}
-    leads = [name for name in scored.systems if name.startswith("lead_")]
-    best = max(leads, key=lambda name: table[name]["rouge1"])
-    cut = max((name for name in scored.systems if name.startswith("words_")), key=lambda name: table[name]["rouge1"])
-    shipped_best = max((name for name in scored.systems if name.startswith("shipped_lead_")),
-                       key=lambda name: table[name]["rouge1"])
+
+    def best(prefix: str) -> str:
+        return max((name for name in scored.systems if name.startswith(prefix)), key=lambda name: table[name].rouge1)
+
+    leads = {name: table[name] for name in scored.systems if name.startswith("lead_")}
     stories = len(scored.reference_words)
-    return {"stories": stories, **{m: table["ours"][m] for m in MEASURES}, "words": table["ours"]["words"],
-            "reference_words": round(float(np.mean(scored.reference_words)), 1),
-            "as_shipped": {**table["as_shipped"], "best_lead": {"name": shipped_best, **table[shipped_best]}},
-            "baselines": {**{name: table[name] for name in leads}, "best_lead": {"name": best, **table[best]},
-                          "round_robin": table["round_robin"],
-                          "lead_words": {"name": "lead_" + cut.split("_")[1], **table[cut]}},
-            "stories_per_second": round(stories / max(scored.seconds, 1e-9), 2)}
+    lead, cut, shipped = best("lead_"), best("words_"), best("shipped_lead_")
+    return SummaryEval(stories, table["ours"], round(float(np.mean(scored.reference_words)), 1), table["as_shipped"],
+                       NamedScore(shipped, table[shipped]), leads, NamedScore(lead, table[lead]),
+                       table["round_robin"], NamedScore("lead_" + cut.split("_")[1], table[cut]),
+                       round(stories / max(scored.seconds, 1e-9), 2))
 
 
 def eval_summaries(path: str | Path, progress: Progress | None = None,
-                   on_total: Callable[[int], None] | None = None) -> dict:
+                   on_total: Callable[[int], None] | None = None) -> SummaryEval:
     """Summarise every story of a roundups file as ``coverage`` does; ROUGE F1 of ours and of the lead baselines."""
     stories = read_roundups(path)
     if on_total:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from storylens.cluster.assign import StoryClusterer
 from storylens.cluster.evidence import Evidence
 from storylens.cluster.threads import ThreadRule
-from storylens.evaluate.clusters import bcubed
+from storylens.evaluate.clusters import BCubed, bcubed
 from storylens.evaluate.join_rule import LabelledProfiles, Replay, assign_folds, fit_logistic, fold_part
 
 
@@ -64,7 +64,7 @@ def threads_with(corpus: LabelledProfiles, rule: ThreadRule | None = None) -> tu
 
 def cross_validate_threads(corpora: Sequence[LabelledProfiles], folds: int = 3, seed: int = 0,
                            train: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
-                           ) -> dict[str, dict[str, float]]:
+                           ) -> dict[str, BCubed]:
     """Thread-level B-cubed per corpus, each fold's threads formed by a rule fitted without
     them (folds over each corpus's gold threads, as ``join_rule.assign_folds`` deals them;
     only corpora in ``train`` are fitted on)."""
