@@ -173,7 +173,7 @@ class StoryEngine:
         self.workers = workers
         self._profiler = profiler  # default: in this process, or a ProfilePool of ``workers`` > 1
         self._owns_profiler = profiler is None  # one this engine started is one it stops
-        self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories)
+        self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories, settings.copies)
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import numpy as np
 
-NUM_PERM = 128  # MinHash values of a fingerprint
+NUM_PERM = 128  # MinHash values of a fingerprint (not a setting: stored fingerprints have this many)
 DIM = 512  # the sentence encoder's vectors (USE v3): of profiles, sentences, titles and whole texts
 
 

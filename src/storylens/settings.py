@@ -11,6 +11,8 @@ the environment (``STORYLENS_<SECTION>_<NAME>``, e.g. ``STORYLENS_STORIES_JOIN_T
     batch_size = 128
     [stories]
     join_threshold = 0.55
+    [coverage]
+    summary_sentences = 3
 
 A server, a watch loop, a worker or a Spark job can carry the one object.
 ``storylens config`` prints the settings in force and where each value came from.
@@ -31,6 +33,11 @@ from storylens.errors import ConfigError
 MB = 1024 * 1024
 SHARE = {"at_most": 1.0}  # a probability or a share: above 0, at most 1
 ZERO_OK = {"zero_ok": True}  # 0 is allowed (no retries, no pause)
+
+
+def between(low: int, high: int) -> dict[str, int]:
+    """Metadata of a count that must lie from ``low`` to ``high``."""
+    return {"at_least": low, "at_most": high}
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,32 @@ class StorySettings:
     window_days: float = field(default=60.0, metadata=ZERO_OK)  # live span: older stories go dormant (0: all stay live)
     window_undated: int = 20_000  # the most recent articles whose stories stay live whatever their dates
     compact_every: int = 5_000  # articles placed between two checks for stories gone dormant
+
+
+@dataclass(frozen=True)
+class CopySettings:
+    """Wire copies and near-duplicates (``match.duplicates``), as the story engine, the Spark
+    job and coverage reports of loose files decide them. The fingerprint (5-word shingles,
+    128 MinHash values, a fixed seed) is no setting: stores keep fingerprints."""
+
+    near: float = field(default=0.5, metadata=SHARE)  # estimated Jaccard of 5-grams from which an article is a near copy
+    # share of the smaller article inside the other from which it is a partial copy (the engine
+    # also takes one from stories.checked_partial when the story evidence agrees)
+    partial: float = field(default=0.7, metadata=SHARE)
+    min_partial_shingles: int = 50  # distinct 5-grams of the smaller article for a partial copy (fewer: a quote, a footer)
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """How much a coverage report or a thread report lists."""
+
+    summary_sentences: int = field(default=5, metadata=between(3, 7))  # sentences of a report's summary
+    max_facts: int = 15  # facts listed in the text and Markdown forms (the JSON form has all)
+    max_entities: int = 25  # people, places and organisations listed in the text and Markdown forms
+    max_contrasts: int = 30  # framing contrasts a report keeps, most widely used first
+    tone_examples: int = 5  # loaded words shown per article, most frequent first
+    thread_shared_names: int = 8  # names a thread report lists per link (those the two stories share)
+    thread_summary_chars: int = 240  # characters of a thread step's one-line summary (cut at a word)
 
 
 @dataclass(frozen=True)
@@ -95,6 +128,8 @@ class Settings:
     threads: int | None = None  # None: the cores this process may use (``storylens.threads``)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     stories: StorySettings = field(default_factory=StorySettings)
+    copies: CopySettings = field(default_factory=CopySettings)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
@@ -104,13 +139,14 @@ class Settings:
 
 
 DEFAULTS = Settings()
-SECTIONS = ("ingest", "stories", "server", "fetch", "watch")
+SECTIONS = ("ingest", "stories", "copies", "coverage", "server", "fetch", "watch")
 CONFIG_FILE = "storylens.toml"
 
 
-def _typed(value: Any, kind: type, where: str, at_most: float | None = None, zero_ok: bool = False) -> Any:
+def _typed(value: Any, kind: type, where: str, at_most: float | None = None, zero_ok: bool = False,
+           at_least: float | None = None) -> Any:
     """``value`` as ``kind`` (from TOML or an environment string), above 0 (or 0 with
-    ``zero_ok``) and at most ``at_most`` when given, or a ConfigError naming ``where``."""
+    ``zero_ok``), from ``at_least`` to ``at_most`` when given, or a ConfigError naming ``where``."""
     try:
         if isinstance(value, str):
             value = value.strip()
@@ -121,6 +157,8 @@ def _typed(value: Any, kind: type, where: str, at_most: float | None = None, zer
             raise TypeError
     except (TypeError, ValueError):
         raise ConfigError(f"{where}: {value!r} is not a{'n integer' if kind is int else ' number'}") from None
+    if at_least is not None and not at_least <= value <= at_most:
+        raise ConfigError(f"{where}: must be from {at_least:g} to {at_most:g}, not {value!r}")
     if value < 0 or (value == 0 and not zero_ok):
         raise ConfigError(f"{where}: must be {'0 or more' if zero_ok else 'above 0'}, not {value!r}")
     if at_most is not None and value > at_most:
@@ -146,7 +184,7 @@ def _with(base: Settings, values: Mapping[str, Any], origin: str, sources: dict[
                 declared = known[name]
                 updates[name] = _typed(item, float if isinstance(declared.default, float) else int,
                                        f"{origin}: {key}.{name}", declared.metadata.get("at_most"),
-                                       declared.metadata.get("zero_ok", False))
+                                       declared.metadata.get("zero_ok", False), declared.metadata.get("at_least"))
                 sources[f"{key}.{name}"] = origin
             changes[key] = dataclasses.replace(section, **updates)
         else:

@@ -34,6 +34,8 @@ import regex
 from storylens.analyze import speech_verbs as sv
 from storylens.analyze.lang_data import NOT_NAMES
 
+# Not a setting: applied when an article is analysed, and stored with it (the speaker dropped,
+# the confidence capped at it); stored analyses are redone only when ANALYSIS_VERSION changes.
 MIN_CONFIDENCE = 0.5
 PRONOUN_SENTENCES = 6  # how many sentences back a pronoun's antecedent may be
 

@@ -50,8 +50,8 @@ from storylens.cluster.evidence import (
 )
 from storylens.cluster.saved_state import file_digest, index_key, index_meta, read_saved
 from storylens.cluster.threads import ThreadLinker, ThreadRule, ThreadStep
-from storylens.match.duplicates import PARTIAL, DuplicateIndex
-from storylens.settings import DEFAULTS, StorySettings
+from storylens.match.duplicates import DuplicateIndex
+from storylens.settings import DEFAULTS, CopySettings, StorySettings
 from storylens.records import (DIM, CopyOf, StoryAssignment, StoryId, StoryPrediction, StoryProfile, ThreadId, story_name,
                                thread_name)
 
@@ -80,7 +80,7 @@ class StoryClusterer:
                  merge_threshold: float = DEFAULTS.stories.merge_threshold,
                  checked_partial: float = CHECKED_PARTIAL, thread_rule: ThreadRule | None = None,
                  window_days: float = 0.0, window_undated: int = DEFAULTS.stories.window_undated,
-                 compact_every: int = DEFAULTS.stories.compact_every) -> None:
+                 compact_every: int = DEFAULTS.stories.compact_every, copies: CopySettings = DEFAULTS.copies) -> None:
         self.neighbors = neighbors
         self.max_candidates = max_candidates
         self.background_neighbors = background_neighbors
@@ -88,15 +88,16 @@ class StoryClusterer:
         self.max_members = max_members
         self.rule = rule
         self.merge_threshold = merge_threshold
-        self.checked_partial = checked_partial  # PARTIAL turns the evidence-checked band off
+        self.checked_partial = checked_partial  # ``copies.partial`` or more turns the evidence-checked band off
         self.thread_rule = thread_rule
         self.window_days = window_days  # 0: every story stays live (a clusterer without a store must keep all)
         self.window_undated = window_undated
         self.compact_every = compact_every
+        self.copies = copies  # what is a copy by fingerprint alone (``match.duplicates``)
 
     @classmethod
-    def from_settings(cls, settings: StorySettings) -> StoryClusterer:
-        """A clusterer with the shipped join rule and ``settings``'s thresholds and limits."""
+    def from_settings(cls, settings: StorySettings, copies: CopySettings = DEFAULTS.copies) -> StoryClusterer:
+        """A clusterer with the shipped join rule and the thresholds and limits of ``settings`` and ``copies``."""
         return cls(neighbors=settings.neighbors, background_neighbors=settings.background_neighbors,
                    max_candidates=settings.max_candidates, rare_name_df=settings.rare_name_df,
                    max_members=settings.max_members, rule=JoinRule(threshold=settings.join_threshold),
@@ -104,7 +105,7 @@ class StoryClusterer:
                    thread_rule=ThreadRule(threshold=settings.thread_threshold,
                                           merge_threshold=settings.thread_merge_threshold),
                    window_days=settings.window_days, window_undated=settings.window_undated,
-                   compact_every=settings.compact_every)
+                   compact_every=settings.compact_every, copies=copies)
 
     # -- state -----------------------------------------------------------------
     def _init_state(self, last_seq: int) -> None:
@@ -120,7 +121,8 @@ class StoryClusterer:
         self.merged_into_: dict[int, int] = {}
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
-        self.duplicates_ = DuplicateIndex(partial=min(self.checked_partial, PARTIAL))  # keyed by article id
+        c = self.copies
+        self.duplicates_ = DuplicateIndex(c.near, min(self.checked_partial, c.partial), c.min_partial_shingles)  # by article id
         self.position_of_: dict[str, int] = {}  # article id -> position
         self.arrival_of_: list[int] = []  # arrival number of each profile, by position
         self.linker_ = ThreadLinker(self.thread_rule)
@@ -317,7 +319,7 @@ class StoryClusterer:
         """The earlier article ``profile`` copies, if any: exact, near, a partial copy of most
         of it, or a lesser partial copy that the story evidence confirms."""
         duplicate = self.duplicates_.find(profile.fingerprint)
-        if duplicate is None or duplicate.kind != "partial" or duplicate.containment >= PARTIAL:
+        if duplicate is None or duplicate.kind != "partial" or duplicate.containment >= self.copies.partial:
             return duplicate
         seq = self._live(self.story_of_[self.position_of_[duplicate.of]])
         candidates, background = self._candidates(profile)

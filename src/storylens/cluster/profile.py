@@ -72,7 +72,9 @@ def _surface_keys(surface: str) -> tuple[str, ...]:
 
 def copies_within(prints: Sequence[Fingerprint]) -> dict[int, int]:
     """{i: j}: article i of a batch is an exact or near copy of the earlier article j
-    (the tests of ``match.duplicates``), so j's lead vector serves i too."""
+    (the tests of ``match.duplicates``), so j's lead vector serves i too. The default shares,
+    not the ``[copies]`` settings: a profile depends on its article alone, whichever process
+    (a spawned worker, a Spark executor) computes it."""
     index, source = DuplicateIndex(), {}
     for i, fp in enumerate(prints):
         found = index.find(fp)

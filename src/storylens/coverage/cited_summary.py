@@ -18,16 +18,17 @@ from storylens.coverage.facts import SentenceGroups, checked_count, cited_member
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import SummarySentence
 from storylens.coverage.summary import select_summary, word_count
+from storylens.settings import DEFAULTS, current
 
-SUMMARY_SENTENCES = 5
-MIN_SENTENCES, MAX_SENTENCES = 3, 7
+SUMMARY_SENTENCES = DEFAULTS.coverage.summary_sentences
+MIN_SENTENCES, MAX_SENTENCES = 3, 7  # the range the setting allows (``coverage.summary_sentences``)
 
 
 def cited_summary(pool: StoryPool, sg: SentenceGroups, fact_ids: dict[int, str],
-                  sentences: int = SUMMARY_SENTENCES, max_words: int | None = None) -> list[SummarySentence]:
-    """``sentences`` (3 to 7) verbatim sentences, most important first, with citations;
-    at most ``max_words`` words in all when given."""
-    wanted = min(max(sentences, MIN_SENTENCES), MAX_SENTENCES)
+                  sentences: int | None = None, max_words: int | None = None) -> list[SummarySentence]:
+    """``sentences`` (3 to 7; default: the setting ``coverage.summary_sentences``) verbatim
+    sentences, most important first, with citations; at most ``max_words`` words in all when given."""
+    wanted = min(max(sentences or current().coverage.summary_sentences, MIN_SENTENCES), MAX_SENTENCES)
     candidates = [i for i in range(len(pool.texts))
                   if pool.articles[pool.article_of[i]].language == pool.language and not pool.is_copy(pool.article_of[i])]
     if not candidates:

@@ -16,7 +16,7 @@ Two sources of contrasts, both within one language:
   ("militants"); reported with a sentence of each as context.
 
 Contrasts are merged across facts, case-insensitively, and listed by how many articles
-use either term.
+use either term; the first ``coverage.max_contrasts`` (a setting) are kept.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from storylens.coverage.framing_terms import TERM_SETS
 from storylens.coverage.pool import StoryPool
 from storylens.coverage.records import StoryQuote, TermContrast
 from storylens.match.quotes import quote_similarity, word_changes
+from storylens.settings import DEFAULTS, current
 
 MAX_WORDS = 3
 SAME_WORD = 75.0  # RapidFuzz ratio at or above which two terms are forms or spellings of one word
-MAX_CONTRASTS = 30
+MAX_CONTRASTS = DEFAULTS.coverage.max_contrasts
 SAME_WORDING = 0.5  # match.quotes.quote_similarity ratio of two sentences
 
 
@@ -84,7 +85,7 @@ class _Contrasts:
                             origin=e["origin"], context_a=e["context_a"], context_b=e["context_b"])
                for e in self.found.values()]
         out.sort(key=lambda c: (-len(set(c.articles_a) | set(c.articles_b)), c.origin != "quote", c.a.lower()))
-        return out[:MAX_CONTRASTS]
+        return out[:current().coverage.max_contrasts]
 
 
 def _lexicon_contrasts(pool: StoryPool, contrasts: _Contrasts) -> None:

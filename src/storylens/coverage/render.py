@@ -3,6 +3,8 @@
 Both list the sections in the order of ``HEADINGS`` (``report.SECTIONS``), under its headings;
 citations are bracketed outlet numbers ([1], [2]) that refer to the outlets list.
 Changed words in quote wordings are marked **bold** in Markdown and *starred* in text.
+Facts and entities beyond the settings ``coverage.max_facts`` and ``coverage.max_entities``
+are counted, not listed (the JSON form has them all).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from storylens.display import shown_time
 from storylens.records import shown_overlap
+from storylens.settings import DEFAULTS, current
 
 if TYPE_CHECKING:
     from storylens.coverage.report import Coverage
@@ -24,8 +27,8 @@ HEADINGS = {
     "framing": "Framing",
     "timeline": "Timeline",
 }
-MAX_FACTS = 15
-MAX_ENTITIES = 25
+MAX_FACTS = DEFAULTS.coverage.max_facts
+MAX_ENTITIES = DEFAULTS.coverage.max_entities
 
 
 def _marked(text: str, spans: tuple[tuple[int, int], ...], mark: str) -> str:
@@ -42,6 +45,7 @@ class _Writer:
         self.md = markdown
         self.lines: list[str] = []
         self.number = {o.article: n for n, o in enumerate(report.outlets, start=1)}
+        self.limits = current().coverage
 
     def cite(self, articles) -> str:
         return "".join(f"[{self.number[a]}]" for a in dict.fromkeys(articles))
@@ -86,10 +90,11 @@ class _Writer:
         facts = self.report.facts
         if not facts:
             self.lines.append("(no statement is aligned across outlets)")
-        for f in facts[:MAX_FACTS]:
+        most = self.limits.max_facts
+        for f in facts[:most]:
             self.item(f"{f.id} ({f.support} outlets) {f.text} {self.cite(c.article for c in f.citations)}")
-        if len(facts) > MAX_FACTS:
-            self.lines.append(f"… and {len(facts) - MAX_FACTS} more (see --format json)")
+        if len(facts) > most:
+            self.lines.append(f"… and {len(facts) - most} more (see --format json)")
 
     def quotes(self) -> None:
         if not self.report.quotes:
@@ -106,12 +111,13 @@ class _Writer:
 
     def entities(self) -> None:
         entities = self.report.entities
-        for e in entities[:MAX_ENTITIES]:
+        most = self.limits.max_entities
+        for e in entities[:most]:
             spelled = f"; spelled {' / '.join(e.variants)}" if len(e.variants) > 1 else ""
             counts = ", ".join(f"[{self.number[a]}] {c}" for a, c in e.counts)
             self.item(f"{e.name} ({e.type}{spelled}): {counts}")
-        if len(entities) > MAX_ENTITIES:
-            self.lines.append(f"… and {len(entities) - MAX_ENTITIES} more (see --format json)")
+        if len(entities) > most:
+            self.lines.append(f"… and {len(entities) - most} more (see --format json)")
 
     def adds(self) -> None:
         for a in self.report.adds:

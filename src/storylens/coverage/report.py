@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storylens.article import AnalyzedArticle
-from storylens.coverage.cited_summary import SUMMARY_SENTENCES, cited_summary
+from storylens.coverage.cited_summary import cited_summary
 from storylens.coverage.entities import entity_lookup, story_entities
 from storylens.coverage.facts import group_sentences, outlet_adds, shared_facts
 from storylens.coverage.framing import term_contrasts
@@ -73,14 +73,15 @@ class Coverage:
 
 def build_coverage(analyzed: Sequence[AnalyzedArticle], *, language: str | None = None,
                    copies: Mapping[str, CopyOf] | None = None,
-                   summary_sentences: int = SUMMARY_SENTENCES, summary_words: int | None = None) -> Coverage:
+                   summary_sentences: int | None = None, summary_words: int | None = None) -> Coverage:
     """The coverage report of analysed articles of one story.
 
     ``language``: the summary's and the facts' language (default: the most common one).
     ``copies``: article id -> what it copies, for wire copies, as the story
     engine records them (``coverage.copies.find_copies`` computes them for loose files).
     ``summary_words``: a word budget for the summary (whole sentences; ``eval summaries``
-    gives the reference's length); by default only ``summary_sentences`` limits it.
+    gives the reference's length); by default only ``summary_sentences`` limits it (default:
+    the setting ``coverage.summary_sentences``, as are the other limits of the report).
     Raises ``ConfigError`` for fewer than two articles, a repeated id, or a language no
     article is in.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+# Not a setting: part of the fitted pair scorer (its aligned_share features count these pairs).
 ALIGN_THRESHOLD = 0.62  # USE cosine; paraphrases and translations score ~0.7-0.95
 
 

@@ -11,6 +11,13 @@ each candidate on all 128 values:
 - ``partial``: the smaller article is mostly inside the other (containment >= ``partial``),
   in either direction, whatever their Jaccard.
 
+``near``, ``partial`` and the smallest partial copy are settings (``[copies]``, defaults
+below); the story engine, the Spark job and ``coverage.copies`` pass the ones in force. The
+fingerprint itself (``SHINGLE_WORDS``, ``SEED``, ``SCHEME``, ``records.NUM_PERM``) is not:
+stores (profiles, revival keys) and the Spark job's ``PROFILES`` keep fingerprints, and
+another shingle length, seed or number of values would make every stored one compare as an
+unrelated text.
+
 The bands are sorted numpy arrays rather than datasketch's ``MinHashLSH``, which finds the
 same candidates (bands of one value are equal values) but keeps about 7 KB of Python dicts
 and sets per article and took 10.6 s to rebuild for 100,000 articles on every engine open;
@@ -29,7 +36,9 @@ from datasketch import MinHash
 
 from storylens.errors import ConfigError
 from storylens.records import NUM_PERM, CopyOf, Fingerprint
+from storylens.settings import DEFAULTS
 
+# Constants, not settings: changing one invalidates every stored fingerprint.
 SHINGLE_WORDS = 5
 SEED = 1  # fixes the permutations: fingerprints compare across processes and releases
 SCHEME = "affine64"  # datasketch's uint64 permutation scheme, SHA-1 based, no Python hash()
@@ -42,18 +51,19 @@ SCHEME = "affine64"  # datasketch's uint64 permutation scheme, SHA-1 based, no P
 # Giveme5W1H pairs at most 0.23 (shared newsletter boilerplate), 7 standard errors of the
 # 128-value estimate under 0.5. 0.4 would also catch the heavier rewrites (8% of words
 # changed) but flags a SemEval pair of two pages that are all cookie banner.
-NEAR = 0.5
+NEAR = DEFAULTS.copies.near
 # A share of the smaller article's shingles; 0.7 means most of it is reused text, while a
 # shared quote or footer covers 0.05-0.4 of a story. The estimate is the share of
 # permutations whose minimum falls in the smaller set that the other set shares: exact
 # when one contains the other, s.d. about 0.1 at 0.7 for a 300-in-1,500-shingle pair.
-PARTIAL = 0.7
-MIN_PARTIAL_SHINGLES = 50  # about three sentences; below that "mostly inside" means a quote or a footer
+PARTIAL = DEFAULTS.copies.partial
+MIN_PARTIAL_SHINGLES = DEFAULTS.copies.min_partial_shingles  # about three sentences; below that "mostly inside" means a quote or a footer
 
 # 24 bands of one value (the first 24 hash values): a pair is a candidate with probability
 # 1 - (1 - J)^24, which is 0.92 at J = 0.1 (a 300-shingle story inside 3,000 shingles),
 # 0.995 at J = 0.2 and 1.0 from J = 0.5; wider bands (r = 2) would miss half the pairs at
-# J = 0.1.
+# J = 0.1. Not a setting either: it decides which candidates are found (the recall measured
+# here), not which are copies, and the Spark job's band join must use the same bands.
 BANDS = 24
 UNSORTED = 8192  # rows added since the last sort that a query scans directly (0.1 ms); beyond, the bands are sorted again
 
@@ -128,12 +138,14 @@ class DuplicateIndex:
     1.4 KB per article (the 1 KB of hash values, and ``BANDS`` sorted values and rows).
     """
 
-    def __init__(self, near: float = NEAR, partial: float = PARTIAL) -> None:
+    def __init__(self, near: float = NEAR, partial: float = PARTIAL,
+                 min_partial_shingles: int = MIN_PARTIAL_SHINGLES) -> None:
         if not (0.0 < near <= 1.0 and 0.0 < partial <= 1.0):
             raise ConfigError(f"near and partial are shares between 0 and 1 (defaults {NEAR} and {PARTIAL}), "
                               f"got near={near}, partial={partial}")
         self.near = near
         self.partial = partial
+        self.min_partial_shingles = min_partial_shingles
         self._bands = BandIndex()
         self._keys: list[str] = []  # row -> key, in the order added
         self._rows: dict[str, int] = {}
@@ -166,7 +178,7 @@ class DuplicateIndex:
         rows = rows[self._sizes[rows] > 0]  # a text without words matches nothing
         if not len(rows):
             return None
-        best = best_match(fp, self._hashes[rows], self._sizes[rows], self.near, self.partial)
+        best = best_match(fp, self._hashes[rows], self._sizes[rows], self.near, self.partial, self.min_partial_shingles)
         if best is None:
             return None
         row, kind, overlap, containment = best
@@ -174,7 +186,8 @@ class DuplicateIndex:
 
 
 def best_match(fp: Fingerprint, hashes: np.ndarray, sizes: np.ndarray, near: float = NEAR,
-               partial: float = PARTIAL) -> tuple[int, str, float, float] | None:
+               partial: float = PARTIAL, min_partial_shingles: int = MIN_PARTIAL_SHINGLES,
+               ) -> tuple[int, str, float, float] | None:
     """Of candidate fingerprints (``hashes`` (n, NUM_PERM), ``sizes`` (n,), earliest
     first), the one ``fp`` copies: (its position, kind, overlap, containment), exact before
     the nearest copy before the one sharing most of the smaller text, the earliest on a
@@ -189,7 +202,7 @@ def best_match(fp: Fingerprint, hashes: np.ndarray, sizes: np.ndarray, near: flo
     containment = shared / np.maximum(shared + only_small, 1)
     exact = (shared == NUM_PERM) & (sizes == fp.size)
     is_near = overlap >= near
-    is_partial = (containment >= partial) & (np.minimum(sizes, fp.size) >= MIN_PARTIAL_SHINGLES)
+    is_partial = (containment >= partial) & (np.minimum(sizes, fp.size) >= min_partial_shingles)
     rank = np.select([exact, is_near, is_partial], [6.0, 4.0 + overlap, 2.0 + containment], 0.0)
     best = int(np.argmax(rank))  # first of equals: the earliest
     if rank[best] == 0.0:

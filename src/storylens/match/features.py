@@ -16,7 +16,7 @@ PLACE_TYPES = ("PLACE",)
 # The language pairs people labelled (SemEval-2022 Task 8): one indicator each, so that a
 # scorer can learn how each pair's judgements sit on the scale; other pairs have none set.
 LANGUAGE_PAIRS = ("ar-ar", "de-de", "de-en", "en-en", "es-es", "fr-fr", "pl-pl", "tr-tr")
-PASSAGE_ALIGNED = 0.88  # e5 cosine at which two passages say the same thing
+PASSAGE_ALIGNED = 0.88  # e5 cosine at which two passages say the same thing (not a setting: part of the fitted model)
 PRODUCT_DIM = 2 * DEEP_DIM  # element-wise products of the whole-text and lead e5 vectors
 DEEP_PREFIXES = ("e5_", "passages_")  # the fields that need e5 (``compare --fast`` leaves them NaN)
 

@@ -10,6 +10,7 @@ import regex
 from storylens.article import Quote
 
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}'’]+")
+# Not settings: part of the fitted pair scorer (its quote_overlap feature counts these matches).
 WORDING_MATCH = 0.6  # word-sequence ratio for the same quote in other words
 CONTAINED = 0.8  # share of the shorter quote found inside the longer one
 CROSS_LINGUAL_MATCH = 0.75  # embedding cosine for a translated quote

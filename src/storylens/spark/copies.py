@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from storylens.settings import Settings, current
 from storylens.spark.schema import COPIES
 
 ORDER_KEY = "struct(coalesce(_time, 1e18) AS t, order_input AS i, order_record AS r)"
@@ -44,7 +45,7 @@ def _bands(batches: Iterator) -> Iterator:
         yield pd.DataFrame({"id": ids, "band": bands, "value": values})
 
 
-def _judge(near: float, partial: float):
+def _judge(near: float, partial: float, min_partial_shingles: int):
     def judge(group):
         import numpy as np
         import pandas as pd
@@ -55,7 +56,8 @@ def _judge(near: float, partial: float):
         group = group.sort_values(["c_t", "c_i", "c_r"])
         mine = Fingerprint.from_bytes(bytes(group["fingerprint"].iloc[0]), int(group["shingles"].iloc[0]))
         hashes = np.frombuffer(b"".join(bytes(x) for x in group["c_fingerprint"]), dtype="<u8").reshape(-1, NUM_PERM)
-        found = best_match(mine, hashes.astype(np.uint64), group["c_shingles"].to_numpy(np.int64), near, partial)
+        found = best_match(mine, hashes.astype(np.uint64), group["c_shingles"].to_numpy(np.int64), near, partial,
+                           min_partial_shingles)
         if found is None:
             return pd.DataFrame(columns=["id", "copy_of", "kind", "overlap", "containment"])
         row, kind, overlap, containment = found
@@ -64,14 +66,15 @@ def _judge(near: float, partial: float):
     return judge
 
 
-def find_copies(profiles, near: float | None = None, partial: float | None = None):
-    """The ``COPIES`` of a ``PROFILES`` DataFrame: each article's best earlier original."""
+def find_copies(profiles, near: float | None = None, partial: float | None = None, settings: Settings | None = None):
+    """The ``COPIES`` of a ``PROFILES`` DataFrame: each article's best earlier original.
+    What is not given comes from the ``[copies]`` of ``settings`` (default: the process's),
+    read here on the driver: the executors judge with the driver's values."""
     from pyspark.sql import functions as F
 
-    from storylens.match.duplicates import NEAR, PARTIAL
-
-    near = NEAR if near is None else near
-    partial = PARTIAL if partial is None else partial
+    shares = (settings or current()).copies
+    near = shares.near if near is None else near
+    partial = shares.partial if partial is None else partial
     prints = with_time(profiles).where("error IS NULL AND shingles > 0").select(
         "id", "fingerprint", "shingles", F.expr(ORDER_KEY).alias("key"))
     bands = prints.select("id", "fingerprint").mapInPandas(_bands, "id string, band int, value long")
@@ -83,4 +86,4 @@ def find_copies(profiles, near: float | None = None, partial: float | None = Non
     pairs = later.join(mine, "id").join(theirs, "c_id").where("c_key < key").select(
         "id", "fingerprint", "shingles", "c_id", "c_fingerprint", "c_shingles",
         F.col("c_key.t").alias("c_t"), F.col("c_key.i").alias("c_i"), F.col("c_key.r").alias("c_r"))
-    return pairs.groupBy("id").applyInPandas(_judge(near, partial), COPIES)
+    return pairs.groupBy("id").applyInPandas(_judge(near, partial, shares.min_partial_shingles), COPIES)
