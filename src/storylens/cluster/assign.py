@@ -108,12 +108,13 @@ class StoryClusterer:
                    compact_every=settings.compact_every, copies=copies)
 
     # -- state -----------------------------------------------------------------
-    def _init_state(self, last_seq: int) -> None:
+    def _init_state(self, last_seq: int, room: int = 1024) -> None:
+        """An empty state with ``room`` rows (growing by doubling copies every row again)."""
         self.index_ = _new_index()
         self.profiles_: list[StoryProfile] = []
-        self.vectors_ = np.zeros((1024, DIM), dtype=np.float32)  # row = position
-        self.times_ = np.full(1024, np.nan)
-        self.covered_ = np.zeros(1024, dtype=bool)  # the encoder covers the profile's language
+        self.vectors_ = np.zeros((room, DIM), dtype=np.float32)  # row = position
+        self.times_ = np.full(room, np.nan)
+        self.covered_ = np.zeros(room, dtype=bool)  # the encoder covers the profile's language
         self.story_of_: list[int] = []  # story seq of each profile, by position
         self.members_: dict[int, list[int]] = {}
         self.vector_sum_: dict[int, np.ndarray] = {}
@@ -122,7 +123,7 @@ class StoryClusterer:
         self.rare_names_: dict[str, list[int]] = {}  # multi-word name key -> positions, while the key is rare
         self.terms_ = TermFrequencies()
         c = self.copies
-        self.duplicates_ = DuplicateIndex(c.near, min(self.checked_partial, c.partial), c.min_partial_shingles)  # by article id
+        self.duplicates_ = DuplicateIndex(c.near, min(self.checked_partial, c.partial), c.min_partial_shingles, room)  # by id
         self.position_of_: dict[str, int] = {}  # article id -> position
         self.arrival_of_: list[int] = []  # arrival number of each profile, by position
         self.linker_ = ThreadLinker(self.thread_rule)
@@ -191,7 +192,7 @@ class StoryClusterer:
         graph either way. With the index come the saved arrival numbers, member order and
         count to the next window check, so the state is the one that was saved. ``saved``:
         the description already read (``read_saved``), else it is read from ``index_path``."""
-        self._init_state(last_seq)
+        self._init_state(last_seq, room=max(1024, len(profiles)))
         described = saved if saved is not None else read_saved(index_path)
         saved = self._load_index(index_path, profiles, described) if index_path is not None else None
         loaded = self.index_loaded_ = saved is not None
@@ -467,7 +468,7 @@ class StoryClusterer:
             for p in self.members_[seq]:
                 self.terms_.remove(old_profiles[p])
         carried = (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_)
-        self._init_state(self.seq_)
+        self._init_state(self.seq_, room=max(1024, len(kept)))
         (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_) = carried
         for p in kept:
             self._remember(old_profiles[p], self._live(old_story[p]), index=False, count=False, arrival=old_arrivals[p])

@@ -139,7 +139,8 @@ class DuplicateIndex:
     """
 
     def __init__(self, near: float = NEAR, partial: float = PARTIAL,
-                 min_partial_shingles: int = MIN_PARTIAL_SHINGLES) -> None:
+                 min_partial_shingles: int = MIN_PARTIAL_SHINGLES, room: int = 0) -> None:
+        """``room``: rows made ready at once, for a caller that knows how many it will add."""
         if not (0.0 < near <= 1.0 and 0.0 < partial <= 1.0):
             raise ConfigError(f"near and partial are shares between 0 and 1 (defaults {NEAR} and {PARTIAL}), "
                               f"got near={near}, partial={partial}")
@@ -149,8 +150,8 @@ class DuplicateIndex:
         self._bands = BandIndex()
         self._keys: list[str] = []  # row -> key, in the order added
         self._rows: dict[str, int] = {}
-        self._hashes = np.empty((0, NUM_PERM), dtype=np.uint64)
-        self._sizes = np.empty(0, dtype=np.int64)
+        self._hashes = np.empty((room, NUM_PERM), dtype=np.uint64)
+        self._sizes = np.empty(room, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._keys)

@@ -185,9 +185,9 @@ def _validation_field(loc: tuple) -> str:
 async def in_writer(request: Request, work: Callable[..., Any], *args: Any) -> Any:
     """Run a write (or a predict, which uses the writer's engine) on a thread slot of its own.
     The shared pool's slots are handed out first come, first served: under read load a write
-    waited behind every read queued before it, for each of its calls (the writer ran at a
-    quarter of its speed, docs/benchmarks.md). Writes are serialised anyway: one slot. (The
-    pool's 40 slots are kept: with 4, the readers answered no faster and the writer no more.)"""
+    waited behind every read queued before it (the writer ran at a quarter of its speed,
+    docs/benchmarks.md). Writes are serialised anyway: one slot. (The pool keeps its 40
+    slots: with 4, the readers answered no faster and the writer gained nothing.)"""
     from anyio import CapacityLimiter, to_thread
 
     state = request.app.state
