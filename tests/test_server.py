@@ -205,6 +205,7 @@ def test_coverage_report_and_cache(server, loaded):
     assert report["summary"] and report["timeline"]
     second = server.get(f"/stories/{story['id']}/coverage")
     assert second.json() == report  # from the cache: same story version
+    assert second.content == first.content  # the JSON kept beside the cached report, byte for byte
     assert second.elapsed.total_seconds() < 0.5
     assert server.get("/stories/s999999/coverage").status_code == 404
 

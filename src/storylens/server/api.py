@@ -133,7 +133,7 @@ async def get_story(request: Request, story_id: str):
 @router.get("/stories/{story_id}/coverage", tags=["stories"])
 def get_coverage(request: Request, story_id: str, language: str | None = None) -> dict:
     """The story's coverage report (docs/coverage.md), cached per story version."""
-    return JSONResponse(service(request).coverage(story_id, language=language).to_dict())
+    return Response(service(request).coverage_json(story_id, language=language), media_type="application/json")
 
 
 @router.get("/threads", tags=["threads"])

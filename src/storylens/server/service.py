@@ -126,7 +126,7 @@ class StoryService:
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
-        self._coverage: OrderedDict[tuple, Coverage] = OrderedDict()
+        self._coverage: OrderedDict[tuple, list] = OrderedDict()  # version -> [Coverage, its JSON or None]
         self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
@@ -410,6 +410,19 @@ class StoryService:
 
     def coverage(self, story_id: str, language: str | None = None) -> Coverage:
         """The coverage report of a story, cached per story version."""
+        return self._covered(story_id, language)[0]
+
+    def coverage_json(self, story_id: str, language: str | None = None) -> bytes:
+        """``coverage(...).to_dict()`` as the API's JSON bytes, kept beside the cached report
+        (written once a story version, not once a request)."""
+        entry = self._covered(story_id, language)
+        if entry[1] is None:  # two threads may both write it: the same bytes
+            entry[1] = json.dumps(entry[0].to_dict(), ensure_ascii=False, allow_nan=False,
+                                  separators=(",", ":")).encode("utf-8")  # as JSONResponse writes it
+        return entry[1]
+
+    def _covered(self, story_id: str, language: str | None) -> list:
+        """[the report, its JSON bytes or None], cached per story version and language."""
         store = self.reader()
         with store.snapshot():
             version = store.story_version(story_id)
@@ -429,11 +442,11 @@ class StoryService:
             with store.snapshot():
                 analysed, copies = story_analyses(store, version[0])
             self._keep_analyses(analysed)
-            report = build_coverage(analysed, language=language, copies=copies)
-            self._coverage[key] = report
+            entry = [build_coverage(analysed, language=language, copies=copies), None]
+            self._coverage[key] = entry
             while len(self._coverage) > self._coverage_cache:
                 self._coverage.popitem(last=False)
-        return report
+        return entry
 
     def _keep_analyses(self, analysed: Sequence) -> None:
         """Store the analyses a reader had to compute, so a restart need not redo them."""
