@@ -104,6 +104,14 @@ def check_query(language: str | None, outlet: str | None, q: str | None, limit: 
                                   f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters")
 
 
+@dataclasses.dataclass(eq=False)
+class _CachedCoverage:
+    """A cached coverage report and, once an API client asked for it, its JSON."""
+
+    report: Coverage
+    json: bytes | None = None
+
+
 class StoryService:
     """The server's state: the store file, its one writer, its readers and caches."""
 
@@ -126,7 +134,7 @@ class StoryService:
         self._local = threading.local()
         self._readers: list[Store] = []
         self._readers_lock = threading.Lock()
-        self._coverage: OrderedDict[tuple, list] = OrderedDict()  # version -> [Coverage, its JSON or None]
+        self._coverage: OrderedDict[tuple, _CachedCoverage] = OrderedDict()  # by story version and language
         self._story_json: dict[str, bytes] = {}  # story id -> its JSON, dropped when a write touches it
         self._story_generation: dict[str, int] = {}
         self._cache_lock = threading.Lock()
@@ -410,19 +418,19 @@ class StoryService:
 
     def coverage(self, story_id: str, language: str | None = None) -> Coverage:
         """The coverage report of a story, cached per story version."""
-        return self._covered(story_id, language)[0]
+        return self._covered(story_id, language).report
 
     def coverage_json(self, story_id: str, language: str | None = None) -> bytes:
         """``coverage(...).to_dict()`` as the API's JSON bytes, kept beside the cached report
         (written once a story version, not once a request)."""
         entry = self._covered(story_id, language)
-        if entry[1] is None:  # two threads may both write it: the same bytes
-            entry[1] = json.dumps(entry[0].to_dict(), ensure_ascii=False, allow_nan=False,
-                                  separators=(",", ":")).encode("utf-8")  # as JSONResponse writes it
-        return entry[1]
+        if entry.json is None:  # two threads may both write it: the same bytes
+            entry.json = json.dumps(entry.report.to_dict(), ensure_ascii=False, allow_nan=False,
+                                    separators=(",", ":")).encode("utf-8")  # as JSONResponse writes it
+        return entry.json
 
-    def _covered(self, story_id: str, language: str | None) -> list:
-        """[the report, its JSON bytes or None], cached per story version and language."""
+    def _covered(self, story_id: str, language: str | None) -> _CachedCoverage:
+        """The cached report of the story's current version in ``language``, built when missing."""
         store = self.reader()
         with store.snapshot():
             version = store.story_version(story_id)
@@ -442,7 +450,7 @@ class StoryService:
             with store.snapshot():
                 analysed, copies = story_analyses(store, version[0])
             self._keep_analyses(analysed)
-            entry = [build_coverage(analysed, language=language, copies=copies), None]
+            entry = _CachedCoverage(build_coverage(analysed, language=language, copies=copies))
             self._coverage[key] = entry
             while len(self._coverage) > self._coverage_cache:
                 self._coverage.popitem(last=False)

@@ -211,7 +211,9 @@ class SQLiteStore(Store):
                                  (stamp, story_id))
             # one statement for the batch's keys: executemany steps once a row, and every step
             # hands the GIL over (under a server's readers, a wait each)
-            conn.execute("INSERT INTO profile_keys SELECT value ->> 0, value ->> 1 FROM json_each(?)", (json.dumps(keys),))
+            if keys:
+                conn.execute("INSERT INTO profile_keys SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+                             (json.dumps(keys),))
 
     # -- reading --------------------------------------------------------------------
     @guarded
