@@ -348,7 +348,7 @@ def test_the_saved_index_is_loaded_on_reopen_and_changes_nothing(tmp_path):
     with SQLiteStore(tmp_path / "c.db") as store:
         with StoryEngine(store) as engine:
             engine.ingest_articles(articles[5:17])
-        for suffix in ("", ".json"):  # a.db's index and its description, put beside c.db
+        for suffix in ("", ".json", ".npz"):  # a.db's saved state, put beside c.db
             (tmp_path / f"c.db.hnsw{suffix}").write_bytes((tmp_path / f"a.db.hnsw{suffix}").read_bytes())
         with StoryEngine(store) as engine:
             assert not engine.clusterer.index_loaded_

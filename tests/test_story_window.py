@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 
 from conftest import DEMO, ROOT
 from storylens.article import Article
-from storylens.cluster.saved_state import read_saved
 from storylens.engine import StoryEngine
 from storylens.ingest import read_articles
 from storylens.settings import current
@@ -154,16 +153,16 @@ def test_a_reopened_windowed_store_loads_the_state_it_closed_with(tmp_path):
     saved = store.state_path("hnsw")
     stale = tmp_path / "stale"
     stale.mkdir()
-    for suffix in ("", ".json"):
+    for suffix in ("", ".json", ".npz"):
         shutil.copy(f"{saved}{suffix}", stale)
     with StoryEngine(store, batch_size=2, settings=settings) as engine:
         assert engine.clusterer.index_loaded_
         assert [p.article_id for p in engine.clusterer.profiles_] == held
         engine.ingest_articles(articles[-4:])
     with StoryEngine(store, batch_size=2, settings=_windowed(days=2.0)) as engine:
-        assert engine.clusterer.saved_articles(read_saved(saved), store.articles_mark()) is None, \
+        assert engine.clusterer.saved_state(saved, store.articles_mark()) is None, \
             "another window: the saved state is not what it would hold"
-    for suffix in ("", ".json"):  # the state saved before the last four articles were stored
+    for suffix in ("", ".json", ".npz"):  # the state saved before the last four articles were stored
         shutil.copy(stale / f"{saved.name}{suffix}", f"{saved}{suffix}")
     with StoryEngine(store, batch_size=2, settings=settings) as engine:
         restored = {p.article_id for p in engine.clusterer.profiles_}
@@ -208,13 +207,13 @@ def test_a_saved_state_beside_another_store_is_not_trusted(tmp_path):
     settings = _windowed()
     store, _ = _ingest(tmp_path / "a.db", articles[:10], settings)
     store.close()
-    for suffix in ("", ".json"):
+    for suffix in ("", ".json", ".npz"):
         shutil.move(tmp_path / f"a.db.hnsw{suffix}", tmp_path / f"kept{suffix}")
     (tmp_path / "a.db").unlink()
     store, _ = _ingest(tmp_path / "a.db", articles[:10], dataclasses.replace(
         settings, stories=dataclasses.replace(settings.stories, join_threshold=0.9)))
-    for suffix in ("", ".json"):
+    for suffix in ("", ".json", ".npz"):
         shutil.copy(tmp_path / f"kept{suffix}", tmp_path / f"a.db.hnsw{suffix}")
     with StoryEngine(store, settings=settings) as engine:
-        assert engine.clusterer.saved_articles(read_saved(store.state_path("hnsw")), store.articles_mark()) is None
+        assert engine.clusterer.saved_state(store.state_path("hnsw"), store.articles_mark()) is None
     store.close()

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from storylens.article import AnalyzedArticle, Article
 from storylens.cluster.assign import FUTURE_SLACK, StoryClusterer
-from storylens.cluster.saved_state import read_saved
 from storylens.cluster.workers import InProcess, ProfileBackend, ProfilePool
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import JSONL_EXT, read_articles
@@ -186,7 +185,7 @@ class StoryEngine:
         if self._wrote and path is not None and not self.store.readonly:
             try:  # the state is of every stored article unless another process wrote since it was read
                 mark = self.store.articles_mark()  # before the check: a commit after it moves the mark
-                self.clusterer.save_index(path, mark if self.store.changes() == self._synced else None)
+                self.clusterer.save_state(path, mark if self.store.changes() == self._synced else None)
             except (OSError, RuntimeError, StoreError):
                 pass  # a full disk or a read-only folder: the next open rebuilds it
             self._wrote = False
@@ -213,26 +212,22 @@ class StoryEngine:
         gc.disable()  # millions of small objects arrive at once: the collector would rescan them all, over and over
         try:
             path = self.store.state_path(INDEX_FILE)
-            saved = read_saved(path)  # what the last close kept beside the store, read once
-            self.clusterer.restore(list(self._live_profiles(saved)), self.store.story_seq(), index_path=path,
-                                   story_threads=self.store.story_threads(), last_thread_seq=self.store.thread_seq(),
-                                   saved=saved)
+            threads = {"story_threads": self.store.story_threads(), "last_thread_seq": self.store.thread_seq()}
+            # what the last close kept beside the store, when it is still of this store's articles
+            saved = self.clusterer.saved_state(path, self.store.articles_mark()) if path is not None else None
+            if saved is not None:
+                self.clusterer.restore_saved(saved, self.store.story_seq(), **threads)
+            else:
+                self.clusterer.restore(list(self._live_profiles()), self.store.story_seq(), **threads)
         finally:
             if paused:
                 gc.enable()
         self._synced = synced
 
-    def _live_profiles(self, saved: dict | None):
-        """The stored profiles the clusterer holds: all, or with a live window, those of
-        the stories with an article within it of the store's newest believable date (not
-        past now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored.
-        When the state saved at the last close (``saved``) is still of the whole store, exactly its
-        profiles, in its order: the saved index then loads instead of being rebuilt."""
-        held = self.clusterer.saved_articles(saved, self.store.articles_mark())
-        if held:
-            profiles = self.store.profiles_of(held)
-            if len(profiles) == len(held):
-                return profiles
+    def _live_profiles(self):
+        """The stored profiles a replay holds: all, or with a live window, those of the
+        stories with an article within it of the store's newest believable date (not past
+        now by more than ``FUTURE_SLACK``), and of the ``window_undated`` last stored."""
         window = self.clusterer.window_days
         believable = datetime.now(timezone.utc) + timedelta(seconds=FUTURE_SLACK)  # as the clusterer takes dates
         newest = self.store.newest_published(before=believable) if window else None

@@ -107,9 +107,14 @@ class _NumberedId:
     @classmethod
     def parse(cls, text: str):
         """``s000042`` -> StoryId(42), ``t000042`` -> ThreadId(42); ValueError for anything else."""
+        return cls(cls.number(text))
+
+    @classmethod
+    def number(cls, text: str) -> int:
+        """``parse(text).seq`` without making the id (a store opens with 50,000 of them)."""
         if not cls.written(text):
             raise ValueError(f"not a {cls.KIND} id: {text!r} ({cls.KIND} ids look like {cls(42)})")
-        return cls(int(text[len(cls.PREFIX):]))
+        return int(text[len(cls.PREFIX):])
 
 
 @dataclass(frozen=True, order=True)

@@ -27,9 +27,7 @@ give the same stories.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -48,7 +46,8 @@ from storylens.cluster.evidence import (
     story_evidence,
     timestamp,
 )
-from storylens.cluster.saved_state import file_digest, index_key, index_meta, read_saved
+from storylens.cluster.profile_table import ProfileTable, rare_postings
+from storylens.cluster.saved_state import SavedState, read_saved, read_state, write_state
 from storylens.cluster.threads import ThreadLinker, ThreadRule, ThreadStep
 from storylens.match.duplicates import DuplicateIndex
 from storylens.settings import DEFAULTS, CopySettings, StorySettings
@@ -111,7 +110,7 @@ class StoryClusterer:
     def _init_state(self, last_seq: int, room: int = 1024) -> None:
         """An empty state with ``room`` rows (growing by doubling copies every row again)."""
         self.index_ = _new_index()
-        self.profiles_: list[StoryProfile] = []
+        self.profiles_ = ProfileTable()  # StoryProfile by position
         self.vectors_ = np.zeros((room, DIM), dtype=np.float32)  # row = position
         self.times_ = np.full(room, np.nan)
         self.covered_ = np.zeros(room, dtype=bool)  # the encoder covers the profile's language
@@ -183,103 +182,91 @@ class StoryClusterer:
         self.duplicates_.add(profile.article_id, profile.fingerprint)
 
     def restore(self, profiles: Sequence[tuple[StoryProfile, str]], last_seq: int,
-                index_path: Path | None = None, story_threads: Mapping[str, str] | None = None,
-                last_thread_seq: int = 0, saved: dict | None = None) -> StoryClusterer:
-        """Rebuild the state from stored (profile, story id) pairs, in their original order,
-        and the stored thread of each live story (``story_threads``: the threads are taken as
-        stored, never re-linked). The HNSW index is loaded from ``index_path`` when the file
-        there holds exactly these profiles' vectors (``save_index``), else rebuilt: the same
-        graph either way. With the index come the saved arrival numbers, member order and
-        count to the next window check, so the state is the one that was saved. ``saved``:
-        the description already read (``read_saved``), else it is read from ``index_path``."""
+                story_threads: Mapping[str, str] | None = None, last_thread_seq: int = 0) -> StoryClusterer:
+        """Rebuild the state by replaying stored (profile, story id) pairs, in their original
+        order, with the stored thread of each live story (``story_threads``: the threads are
+        taken as stored, never re-linked). The HNSW index is built again; with a live
+        window, once, of the live stories."""
         self._init_state(last_seq, room=max(1024, len(profiles)))
-        described = saved if saved is not None else read_saved(index_path)
-        saved = self._load_index(index_path, profiles, described) if index_path is not None else None
-        loaded = self.index_loaded_ = saved is not None
-        arrivals = saved["arrivals"] if saved else [None] * len(profiles)
-        if saved:  # the document frequencies of exactly these profiles, counted when they were placed
-            self.terms_ = saved["terms"]
+        self.index_loaded_ = False
         seqs: dict[str, int] = {}  # story id -> number, parsed once a story
-        for (profile, story_id), arrival in zip(profiles, arrivals):
+        for profile, story_id in profiles:
             seq = seqs.get(story_id)
             if seq is None:
                 seq = seqs[story_id] = StoryId.parse(story_id).seq
-            self._remember(profile, seq, index=not loaded and not self.window_days, count=not loaded, arrival=arrival)
-        if saved:
-            self.arrivals_, self.placed_since_check_ = saved["next_arrival"], saved["since_check"]
-            self.newest_ = max(self.newest_, saved["newest"])  # dormant stories' articles counted too
-            for positions in saved["merged_members"]:  # a merged story's members in their merge order
-                if sorted(positions) == self.members_.get(self.story_of_[positions[0]]):
-                    self.members_[self.story_of_[positions[0]]] = positions
-        elif self.window_days:
+            self._remember(profile, seq, index=not self.window_days)
+        if self.window_days:
             self.compact(rebuild=True)  # builds the index once, of the live stories
-        self.linker_.restore({StoryId.parse(story).seq: ThreadId.parse(thread).seq
-                              for story, thread in (story_threads or {}).items() if thread}, last_thread_seq)
+        self._restore_threads(story_threads, last_thread_seq)
         return self
 
-    def save_index(self, path: Path, mark: str | None = None) -> None:
-        """Keep the HNSW index in ``path`` and what it holds in ``path.json``: the article
-        ids in position order, this window's settings and ``mark``, the store's
-        ``articles_mark`` when this state is of every stored article (``saved_articles``),
-        and what a restore of those profiles cannot count again: arrival numbers, the count
-        to the next window check, the newest time seen, merged stories' member order, the
-        term frequencies. A restore of the same profiles loads all of it instead of
-        rebuilding it. The index file is replaced whole and its digest kept in the
-        description: a pair from two closes, or a crash between the two files, is refused."""
-        if not self.profiles_:
+    def restore_saved(self, state: SavedState, last_seq: int, story_threads: Mapping[str, str] | None = None,
+                      last_thread_seq: int = 0) -> StoryClusterer:
+        """Take the state ``save_state`` kept (``saved_state.read_state``): the state that was
+        saved, built from arrays without replaying a profile; each profile object is built
+        when its story is first weighed."""
+        columns = state.columns
+        n = len(columns)
+        self._init_state(last_seq, room=max(1024, n))
+        self.index_, self.index_loaded_ = state.index, True
+        self.profiles_ = ProfileTable(columns)
+        self.vectors_[:n] = columns.vectors
+        self.times_[:n] = columns.times
+        self.covered_[:n] = np.array([encoder_covers(x) for x in columns.languages], dtype=bool)[columns.language]
+        self.story_of_, self.arrival_of_ = state.stories.tolist(), state.arrivals.tolist()
+        names = [columns.languages[c] for c in columns.language.tolist()]
+        newest, last = self.story_newest_, self.story_last_
+        for position, (seq, when, arrival) in enumerate(zip(self.story_of_, columns.times.tolist(), self.arrival_of_)):
+            self.members_.setdefault(seq, []).append(position)
+            self.languages_.setdefault(seq, set()).add(names[position])
+            newest[seq] = max(newest.get(seq, -math.inf), -math.inf if math.isnan(when) else when)
+            last[seq] = max(last.get(seq, -1), arrival)
+        stories = {seq: row for row, seq in enumerate(self.members_)}
+        sums = np.zeros((len(stories), DIM), dtype=np.float32)
+        vectors, story_of = self.vectors_, self.story_of_
+        for position in np.flatnonzero(self.covered_[:n]).tolist():  # one at a time, in order: the sums _remember makes
+            sums[stories[story_of[position]]] += vectors[position]
+        self.vector_sum_ = {seq: sums[row] for seq, row in stories.items()}
+        believable = columns.times[columns.times <= time.time() + FUTURE_SLACK]  # NaN compares False: dated only
+        self.newest_ = max(float(believable.max()) if len(believable) else -np.inf, state.newest)
+        self.terms_ = TermFrequencies.of_counts(columns.keys.counts(), columns.numbers.counts(), columns.terms.counts(), n)
+        self.rare_names_ = rare_postings(columns.keys, self.terms_.names_, self.rare_name_df)
+        for position, article_id in enumerate(columns.ids):
+            self.position_of_.setdefault(article_id, position)
+        self.duplicates_.extend(columns.ids, columns.hashes, columns.sizes)
+        self.arrivals_, self.placed_since_check_ = state.next_arrival, state.since_check
+        for positions in state.merged_members:  # a merged story's members in their merge order
+            if sorted(positions) == self.members_.get(self.story_of_[positions[0]]):
+                self.members_[self.story_of_[positions[0]]] = positions
+        self._restore_threads(story_threads, last_thread_seq)
+        return self
+
+    def _restore_threads(self, story_threads: Mapping[str, str] | None, last_thread_seq: int) -> None:
+        story, thread = StoryId.number, ThreadId.number
+        self.linker_.restore({story(s): thread(t) for s, t in (story_threads or {}).items() if t}, last_thread_seq)
+
+    def save_state(self, path: Path, mark: str | None = None) -> None:
+        """Keep the state beside the store (``saved_state.write_state``): the HNSW index in
+        ``path``, the profiles, their stories and arrival numbers in ``path.npz``, and what
+        they hold in ``path.json`` with ``mark``, the store's ``articles_mark`` when this
+        state is of every stored article. ``read_state`` then gives it back to
+        ``restore_saved`` instead of a replay."""
+        if not len(self.profiles_):
             return
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two closing processes write files of their own
-        self.index_.save(str(tmp))
-        ids = [p.article_id for p in self.profiles_]
-        meta = {**index_key(ids), "index": file_digest(tmp), "mark": mark,
-                "window": [self.window_days, self.window_undated], "articles": ids,
-                "arrivals": self.arrival_of_, "next_arrival": self.arrivals_, "since_check": self.placed_since_check_,
-                "newest": self.newest_, "merged_members": [m for m in self.members_.values() if m != sorted(m)],
-                "terms": self.terms_.to_dict()}
-        os.replace(tmp, path)
-        index_meta(path).write_text(json.dumps(meta), encoding="utf-8")
+        write_state(path, SavedState(
+            columns=self.profiles_.to_columns(), stories=np.array([self._live(s) for s in self.story_of_], dtype=np.int64),
+            arrivals=np.array(self.arrival_of_, dtype=np.int64),
+            merged_members=[m for m in self.members_.values() if m != sorted(m)], next_arrival=self.arrivals_,
+            since_check=self.placed_since_check_, newest=self.newest_, index=self.index_), mark, self.saved_window())
 
-    def saved_articles(self, saved: dict | None, mark: str | None) -> list[str] | None:
-        """The article ids the saved state (``read_saved``) held, in position order, when it
-        was saved with this clusterer's window and the store's ``mark`` is still the same
-        (nothing stored or removed since): restoring exactly those profiles loads the saved
-        index and leaves the state as it was. None when the saved state cannot be trusted."""
-        if saved is None or mark is None:
-            return None
-        if saved.get("mark") != mark or saved.get("window") != [self.window_days, self.window_undated]:
-            return None
-        ids = saved.get("articles")
-        return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
+    def saved_state(self, path: Path, mark: str | None) -> SavedState | None:
+        """The state ``save_state`` kept in ``path`` when it is still of the store (``mark``)
+        and of this clusterer's window; None when it is not, or cannot be read."""
+        return read_state(path, read_saved(path), mark, self.saved_window(), _new_index)
 
-    def _load_index(self, path: Path, profiles: Sequence[tuple[StoryProfile, str]], saved: dict | None) -> dict | None:
-        """Load the saved index when its description ``saved`` is of exactly ``profiles``
-        (ids, count, the index file it was written with, vectors at both ends); the
-        description with its counts decoded, or None."""
-        if saved is None:
-            return None
-        meta = dict(saved)  # the decoded counts go in a copy: the caller's stays as read
-        try:
-            key = index_key([p.article_id for p, _ in profiles])
-            if not profiles or {k: meta.get(k) for k in key} != key or meta.get("index") != file_digest(path):
-                return None
-            n = len(profiles)
-            if len(meta["arrivals"]) != n or not all(isinstance(a, int) for a in meta["arrivals"]) or not all(
-                    isinstance(meta[k], int) for k in ("next_arrival", "since_check")) or not all(
-                    m and all(isinstance(p, int) and 0 <= p < n for p in m) for m in meta["merged_members"]):
-                return None
-            meta["terms"], meta["newest"] = TermFrequencies.from_dict(meta["terms"]), float(meta["newest"])
-            if meta["terms"].n_docs_ != n:
-                return None
-            index = _new_index()
-            index.load(str(path))
-            ends = (0, len(profiles) - 1)
-            if len(index) != len(profiles) or any(
-                    float(np.dot(np.asarray(index.get(k), dtype=np.float32), profiles[k][0].vector)) < 0.99 for k in ends):
-                return None
-        except (OSError, ValueError, RuntimeError, TypeError, KeyError):
-            return None  # no file, another store's, an older format, damaged: rebuild
-        self.index_ = index
-        return meta
+    def saved_window(self) -> list:
+        """The settings a saved state must have been saved with to be taken as it is."""
+        return [self.window_days, self.window_undated]
 
     # -- placing articles ----------------------------------------------------------
     def _live(self, seq: int) -> int:

@@ -125,6 +125,13 @@ class TermFrequencies:
         made.n_docs_ = int(data["docs"])
         return made
 
+    @classmethod
+    def of_counts(cls, names: Counter[str], numbers: Counter[str], terms: Counter[str], docs: int) -> TermFrequencies:
+        """The frequencies over ``docs`` articles whose keys, numbers and stems are counted so."""
+        made = cls()
+        made.names_, made.numbers_, made.terms_, made.n_docs_ = names, numbers, terms, docs
+        return made
+
     def remove(self, profile: StoryProfile) -> None:
         """Forget an article that left the live window (counts that reach 0 are dropped)."""
         for counts, items in ((self.names_, profile.keys), (self.numbers_, profile.numbers), (self.terms_, profile.terms)):

@@ -29,6 +29,7 @@ raises), so it cannot take one article at a time.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 import regex
@@ -169,6 +170,21 @@ class DuplicateIndex:
         self._sizes[row] = fp.size
         self._keys.append(key)
         self._rows[key] = row
+
+    def extend(self, keys: Sequence[str], hashes: np.ndarray, sizes: np.ndarray) -> None:
+        """``add`` of many at once: ``hashes`` (n, NUM_PERM) and ``sizes`` (n,) under ``keys``."""
+        start, rows = len(self._keys), []
+        for i, key in enumerate(keys):
+            if key not in self._rows:  # a key already added keeps its first fingerprint
+                self._rows[key] = start + len(rows)
+                rows.append(i)
+        end = start + len(rows)
+        if end > len(self._hashes):
+            self._hashes = np.resize(self._hashes, (max(1024, end), NUM_PERM))
+            self._sizes = np.resize(self._sizes, max(1024, end))
+        self._hashes[start:end] = hashes[rows]
+        self._sizes[start:end] = sizes[rows]
+        self._keys.extend(keys[i] for i in rows)
 
     def find(self, fp: Fingerprint) -> CopyOf | None:
         """The best match among added articles: exact, else the nearest copy, else the
