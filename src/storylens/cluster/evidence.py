@@ -93,12 +93,6 @@ class JoinRule:
         return _sigmoid(float(np.dot(self.weights, evidence.as_vector())) + self.bias)
 
 
-def _counts(data: dict) -> dict[str, int]:
-    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
-        raise TypeError("saved term frequencies are not counts")
-    return data
-
-
 class TermFrequencies:
     """Document frequencies of name keys and numbers over the articles seen so far."""
 
@@ -113,17 +107,6 @@ class TermFrequencies:
         self.numbers_.update(profile.numbers)
         self.terms_.update(profile.terms)
         self.n_docs_ += 1
-
-    def to_dict(self) -> dict:
-        return {"names": self.names_, "numbers": self.numbers_, "terms": self.terms_, "docs": self.n_docs_}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TermFrequencies:
-        """The counts ``to_dict`` gave (ValueError/TypeError when they are not counts)."""
-        made = cls()
-        made.names_, made.numbers_, made.terms_ = (Counter(_counts(data[k])) for k in ("names", "numbers", "terms"))
-        made.n_docs_ = int(data["docs"])
-        return made
 
     @classmethod
     def of_counts(cls, names: Counter[str], numbers: Counter[str], terms: Counter[str], docs: int) -> TermFrequencies:
