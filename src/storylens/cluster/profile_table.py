@@ -67,6 +67,8 @@ class StringSets:
         if (len(ptr) != rows + 1 or ptr[0] != 0 or np.any(np.diff(ptr) < 0) or ptr[-1] != len(self.indices)
                 or (len(self.indices) and not 0 <= int(self.indices.min()) <= int(self.indices.max()) < len(self.vocab))):
             raise ValueError("string-set rows out of shape")
+        if len(set(self.vocab)) != len(self.vocab) or None in self.vocab:
+            raise ValueError("a string-set vocabulary names a string twice, or none")
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,8 +169,11 @@ class ProfileColumns:
                 or self.sizes.shape != (n,) or None in self.ids or None in self.languages):
             raise ValueError("profile columns of different lengths")
         for codes, vocab in ((self.language, self.languages), (self.outlet, self.outlets)):
-            if n and not 0 <= int(codes.min()) <= int(codes.max()) < len(vocab):
-                raise ValueError("a code past its vocabulary")
+            if n and not 0 <= int(codes.min()) <= int(codes.max()) < len(vocab) or len(set(vocab)) != len(vocab):
+                raise ValueError("a code past its vocabulary, or a vocabulary naming a value twice")
+        for published in self.published:  # built lazily into datetimes: a bad one would fail mid-ingest
+            if published is not None:
+                datetime.fromisoformat(published)
         for name in SETS:
             getattr(self, name).check(n)
 
