@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/storylens compare demo/articles.jsonl#valdoria-inflation-en-meridian demo/articles.jsonl#valdoria-rate-en-meridian
 
 	@echo "== The story engine: ingest the whole corpus into a fresh store, list its stories"
-	@rm -f demo.db demo.db-wal demo.db-shm demo.db.hnsw demo.db.hnsw.json demo.db.hnsw.*.tmp
+	@rm -f demo.db demo.db-wal demo.db-shm demo.db.hnsw demo.db.hnsw.json demo.db.hnsw.npz demo.db.hnsw.*.tmp
 	$(BIN)/storylens ingest demo/articles.jsonl --db demo.db
 	$(BIN)/storylens stories --db demo.db
 	@echo "== Two weeks later: the port chief resigns after the fire. A new story, and the fire's thread"
@@ -38,4 +38,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache demo.db demo.db-wal demo.db-shm demo.db.hnsw demo.db.hnsw.json demo.db.hnsw.*.tmp
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache demo.db demo.db-wal demo.db-shm demo.db.hnsw demo.db.hnsw.json demo.db.hnsw.npz demo.db.hnsw.*.tmp
