@@ -162,10 +162,7 @@ class DuplicateIndex:
         if key in self._rows:
             return
         row = len(self._keys)
-        if row == len(self._hashes):
-            grown = max(1024, 2 * row)
-            self._hashes = np.resize(self._hashes, (grown, NUM_PERM))
-            self._sizes = np.resize(self._sizes, grown)
+        self._make_room(row + 1)
         self._hashes[row] = fp.hashvalues
         self._sizes[row] = fp.size
         self._keys.append(key)
@@ -179,12 +176,17 @@ class DuplicateIndex:
                 self._rows[key] = start + len(rows)
                 rows.append(i)
         end = start + len(rows)
-        if end > len(self._hashes):
-            self._hashes = np.resize(self._hashes, (max(1024, end), NUM_PERM))
-            self._sizes = np.resize(self._sizes, max(1024, end))
+        self._make_room(end)
         self._hashes[start:end] = hashes[rows]
         self._sizes[start:end] = sizes[rows]
         self._keys.extend(keys[i] for i in rows)
+
+    def _make_room(self, rows: int) -> None:
+        """Arrays of at least ``rows`` rows, grown by doubling (copied once per doubling)."""
+        if rows > len(self._hashes):
+            grown = max(1024, 2 * len(self._keys), rows)
+            self._hashes = np.resize(self._hashes, (grown, NUM_PERM))
+            self._sizes = np.resize(self._sizes, grown)
 
     def find(self, fp: Fingerprint) -> CopyOf | None:
         """The best match among added articles: exact, else the nearest copy, else the
