@@ -16,7 +16,13 @@ the known stories, and what opening the store costs with the state the ingest sa
 without it (rebuilt from the store). With ``--window-days``, the clusterer keeps only that live window in
 memory (issue L; the setting's default is 60 days, 0 keeps every story live); the corpus
 starts 30 stories a day (``--stories-per-day``), so 100,000 articles span about two years. The benchmark's own bookkeeping (the gold labels, each checkpoint's
-article-to-story map) is in the main process's RSS too: about 300 bytes an article.
+article-to-story map) are kept out of the main process: the labels go to a file and each
+checkpoint's F1 is computed in a child process, so the RSS printed is the engine's.
+
+``--resume-from N`` continues an earlier run's store (``--db``) that holds the first ``N``
+articles of the same corpus (same ``--stories-per-day`` and window): the corpus is generated
+again, and only the articles after the first ``N`` are ingested. A long run can so be taken in
+two parts, and the second part opens the store as any later ``storylens ingest`` does.
 """
 
 from __future__ import annotations
@@ -135,26 +141,35 @@ def main() -> None:
                         help="how dense the stream is: 30 (the default) is about 130 articles a day")
     parser.add_argument("--window-days", type=float, default=None,
                         help="the clusterer's live window (stories.window_days; default: the setting in force)")
+    parser.add_argument("--resume-from", type=int, default=0,
+                        help="the store given by --db already holds this many first articles of the corpus")
     args = parser.parse_args()
+    if args.resume_from and not (args.db and Path(args.db).exists()):
+        parser.error("--resume-from needs --db naming the store of the earlier run")
     if args.window_days is not None:  # before the settings are first read; the open probe inherits it
         os.environ["STORYLENS_STORIES_WINDOW_DAYS"] = str(args.window_days)
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles} | {args.articles})
 
     from storylens.engine import StoryEngine
-    from storylens.evaluate.clusters import bcubed
     from storylens.store import SQLiteStore
 
     folder = Path(tempfile.mkdtemp(prefix="storylens-scale-"))
     db = Path(args.db or folder / "scale.db")
-    corpus = folder / "corpus.jsonl"
-    gold: dict[str, str] = {}
-    with corpus.open("w", encoding="utf-8") as handle:
-        for row in synthetic_corpus(args.articles, stories_per_day=args.stories_per_day):
-            gold[row["id"]] = row["story"]
-            handle.write(json.dumps({k: v for k, v in row.items() if k != "story"}, ensure_ascii=False) + "\n")
+    corpus, gold = folder / "corpus.jsonl", folder / "gold.tsv"
+    with corpus.open("w", encoding="utf-8") as handle, gold.open("w", encoding="utf-8") as labels:
+        for number, row in enumerate(synthetic_corpus(args.articles, stories_per_day=args.stories_per_day)):
+            labels.write(f"{row['id']}\t{row['story']}\n")
+            if number >= args.resume_from:
+                handle.write(json.dumps({k: v for k, v in row.items() if k != "story"}, ensure_ascii=False) + "\n")
     print(f"corpus: {corpus} ({corpus.stat().st_size / 1e6:.0f} MB)")
+    opened = time.perf_counter()
     store = SQLiteStore(db)
+    held = store.counts()["articles"]
+    if held != args.resume_from:
+        sys.exit(f"{db}: holds {held:,} articles, --resume-from says {args.resume_from:,}")
     engine = StoryEngine(store, workers=args.workers)
+    if args.resume_from:
+        print(f"resumed: {held:,} articles in the store, opened in {time.perf_counter() - opened:.1f} s")
 
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; {args.workers} profiling workers; live window "
@@ -162,7 +177,10 @@ def main() -> None:
     print("| articles | articles/s (all) | articles/s (segment) | peak RSS MB (main + workers) | store MB "
           "| stories | gold stories | B-cubed F1 |")
     print("|---|---|---|---|---|---|---|---|")
-    state = {"done": 0, "start": time.perf_counter(), "seg_start": time.perf_counter(), "seg_done": 0, "next": 0}
+    state = {"done": args.resume_from, "start": time.perf_counter(), "seg_start": time.perf_counter(),
+             "seg_done": args.resume_from, "next": 0}
+    while state["next"] < len(checkpoints) and checkpoints[state["next"]] <= args.resume_from:
+        state["next"] += 1
 
     def checkpoint(n: int) -> None:
         state["done"] += n
@@ -170,16 +188,18 @@ def main() -> None:
             return
         state["next"] += 1
         now, done = time.perf_counter(), state["done"]
-        stories = store.article_stories()
-        ids = list(stories)
-        f1 = bcubed([stories[i] for i in ids], [gold[i] for i in ids]).f1
+        # the store's batches are committed here; a child process reads them and the labels
+        scored = subprocess.run([sys.executable, "-c", F1_PROBE, str(db), str(gold)],
+                                capture_output=True, text=True, check=True)
+        f1, gold_stories = json.loads(scored.stdout)
         size_mb = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers = sum(_peak_mb(child.pid) for child in multiprocessing.active_children())
-        print(f"| {done:,} | {done / (now - state['start']):.0f} | "
+        print(f"| {done:,} | {(done - args.resume_from) / (now - state['start']):.0f} | "
               f"{(done - state['seg_done']) / (now - state['seg_start']):.0f} | {rss:.0f} + {workers:.0f} | "
-              f"{size_mb:.0f} | {store.counts()['stories']:,} | {len({gold[i] for i in ids}):,} | {f1:.3f} |", flush=True)
+              f"{size_mb:.0f} | {store.counts()['stories']:,} | {gold_stories:,} | {f1:.3f} |", flush=True)
         state["seg_start"], state["seg_done"] = time.perf_counter(), done
+        state["start"] += time.perf_counter() - now  # the scoring is not the ingest's time
 
     engine.ingest([corpus], progress=checkpoint)
     engine.close()
@@ -202,6 +222,18 @@ def _print_open(db: Path, articles: int, label: str) -> None:
     seconds, rss, loaded = json.loads(opened.stdout)
     print(f"\nOpening the {articles:,}-article store {label} (a fresh process; saved index "
           f"{'loaded' if loaded else 'not loaded'}): {seconds:.1f} s, peak RSS {rss:.0f} MB.")
+
+
+# B-cubed F1 of the store's stories against the labels of the articles it holds, and how many
+# gold stories those are
+F1_PROBE = """
+import json, sys
+from storylens.evaluate.clusters import bcubed
+from storylens.store import SQLiteStore
+gold = dict(line.rstrip("\\n").split("\\t") for line in open(sys.argv[2], encoding="utf-8"))
+stories = SQLiteStore(sys.argv[1]).article_stories()
+print(json.dumps([bcubed(list(stories.values()), [gold[i] for i in stories]).f1, len({gold[i] for i in stories})]))
+"""
 
 
 # the probe's peak memory is its own (VmHWM): ru_maxrss, after the fork and exec, counts this process's too
