@@ -183,6 +183,39 @@ def report_threads(output: Path) -> dict[str, str]:
         return store.story_threads()
 
 
+def test_placement_order_comes_back_range_after_range_in_order(spark):
+    from storylens.spark import read_inputs
+    from storylens.spark.copies import with_time
+    from storylens.spark.place import OrderedRows, placement_order
+    from storylens.spark.profiles import profile_partitions
+
+    articles = read_inputs(spark, [str(DEMO)])
+    keyed = with_time(articles).select("id", "_time", "order_input", "order_record").collect()
+    expected = [r["id"] for r in sorted(keyed, key=lambda r: (r["_time"] is None, r["_time"] or 0.0,
+                                                               r["order_input"], r["order_record"]))]
+    ordered = placement_order(articles, 5)
+    sizes = [len(part) for part in ordered.rdd.glom().collect()]
+    assert len(sizes) == 5 and sum(1 for size in sizes if size) >= 3, sizes  # several ranges
+    # profiled range by range (mapInPandas keeps each range's order), fetched two jobs ahead
+    rows = OrderedRows(profile_partitions(ordered), ahead=2)
+    got = list(rows)
+    assert [r["id"] for r in got] == expected
+    assert all(r["fingerprint"] is not None for r in got) and rows.waited > 0.0
+
+
+def test_rows_taken_in_part_leave_no_job_running(spark):
+    from storylens.spark import read_inputs
+    from storylens.spark.place import OrderedRows, placement_order
+    from storylens.spark.profiles import profile_partitions
+
+    rows = OrderedRows(profile_partitions(placement_order(read_inputs(spark, [str(DEMO)]), 6)), ahead=3)
+    each = iter(rows)
+    first = next(each)
+    each.close()  # as a placement that fails does: the jobs ahead are cancelled, not waited for to the end
+    assert first["id"] and spark.sparkContext.statusTracker().getActiveJobsIds() == []
+    assert spark.range(3).count() == 3  # the session goes on
+
+
 def test_find_copies_names_the_wire_copy(demo_profiles):
     from storylens.spark import find_copies
 
@@ -250,7 +283,7 @@ def test_a_killed_job_run_again_writes_the_same_output(spark, demo_job, tmp_path
     child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                              start_new_session=True)
     for line in child.stderr:  # placement has started: kill it once a batch is committed
-        if b"storylens: place" in line:
+        if b"storylens: profile and place" in line:
             break
     state, stored = output / "_state" / "storylens.db", 0
     while child.poll() is None and stored < BATCH:

@@ -1,8 +1,10 @@
 """``storylens spark ingest INPUT... --output DIR``: a corpus into Parquet tables of stories.
 
-read (executors: ``spark/read.py``) -> profile (executors: ``spark/profiles.py``, persisted)
--> place (driver: ``spark/place.py``, the single-machine engine's path, into the state
-store) -> export (every store table to ``DIR/<table>`` as Parquet, then ``DIR/_storylens.json``).
+read (executors: ``spark/read.py``, persisted) -> ranges of the placement order ->
+profile (executors: ``spark/profiles.py``) and place (driver: ``spark/place.py``, the
+single-machine engine's path, into the state store), overlapped: the driver places one range
+while the executors profile the next -> export (every store table to ``DIR/<table>`` as
+Parquet, then ``DIR/_storylens.json``).
 
 The state store (``--state``, default ``DIR/_state/storylens.db`` for a local ``DIR``) is
 the engine's SQLite store: it commits batch by batch, so a killed run, run again, resumes
@@ -39,7 +41,7 @@ class JobReport:
     output: str
     read_errors: list[str] = field(default_factory=list)  # the first ones, "SOURCE: problem"
     read_error_count: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # profile, place, export
+    seconds: dict[str, float] = field(default_factory=dict)  # read, profile_and_place, waiting_for_profiles, export
 
     def to_dict(self) -> dict:
         return {"output": self.output, **self.ingest.to_dict(), "read_errors": self.read_errors,
@@ -117,12 +119,12 @@ def _forget_manifest(spark, output: str) -> None:
 def run(inputs: Sequence[str], output: str, *, master: str | None = None, state: str | None = None,
         spark=None, settings: Settings | None = None,
         progress: Callable[[int], None] | None = None, on_stage: Callable[[str], None] | None = None) -> JobReport:
-    """Read, profile, place and export (see the module's text)."""
+    """Read, profile and place, export (see the module's text)."""
     from pyspark import StorageLevel
 
-    from storylens.spark.profiles import profile
+    from storylens.spark.place import place_in_order, placement_order, ranges
+    from storylens.spark.profiles import profile_partitions
     from storylens.spark.read import read_inputs
-    from storylens.spark.place import assign_stories
     from storylens.spark.session import session
     from storylens.store.parquet import FORMAT
     from storylens.store import open_store
@@ -135,22 +137,24 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     seconds: dict[str, float] = {}
 
     start = time.perf_counter()
-    stage("profile")
-    # on disk: the block manager's memory is left to the sorted partitions on their way to the driver
-    profiled = profile(read_inputs(spark, inputs, settings), settings).persist(StorageLevel.DISK_ONLY)
+    stage("read")
+    # on disk: read once, then counted, sampled for the ranges, and profiled
+    articles = read_inputs(spark, inputs, settings).persist(StorageLevel.DISK_ONLY)
     try:
-        profiled.count()
-        bad = profiled.where("error IS NOT NULL")
+        total = articles.count()
+        bad = articles.where("error IS NOT NULL")
         error_count = bad.count()
         read_errors = [r["error"] for r in bad.orderBy("order_input", "order_record").limit(20).collect()]
-        seconds["profile"] = time.perf_counter() - start
+        seconds["read"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        stage("place")
+        stage("profile and place")
+        ordered = placement_order(articles, ranges(total - error_count, spark.sparkContext.defaultParallelism))
         store = open_store(str(where))
         try:
-            report = assign_stories(profiled, store, settings, progress)
-            seconds["place"] = time.perf_counter() - start
+            report, waited = place_in_order(profile_partitions(ordered, settings), store, settings, progress)
+            seconds["profile_and_place"] = time.perf_counter() - start
+            seconds["waiting_for_profiles"] = waited
 
             start = time.perf_counter()
             stage("export")
@@ -159,7 +163,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
         finally:
             store.close()
     finally:
-        profiled.unpersist()
+        articles.unpersist()
     _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
                                     "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     seconds["export"] = time.perf_counter() - start

@@ -4,16 +4,27 @@ Placement is sequential by nature (each article is placed against the stories be
 and cheaper than profiling (about 2.7 ms an article against 7.7 ms to profile one on a core), so it
 runs on the driver, through the single-machine engine's own path
 (``StoryEngine.ingest_articles``: plan -> profile -> place -> write). The profiling backend
-is ``Precomputed``: the profiles the executors made, streamed to the driver in placement
-order (publication time, undated last, then input order: how ``eval clusters`` orders a
-stream), a partition at a time. The results are meant to match the single-machine engine's
-for the same order (benchmarks.md says how closely); the state is the engine's store, so a killed run resumes
-where its last batch was committed.
+is ``Precomputed``: the profiles the executors made, in placement order (publication time,
+undated last, then input order: how ``eval clusters`` orders a stream). The results are
+meant to match the single-machine engine's for the same order (benchmarks.md says how
+closely); the state is the engine's store, so a killed run resumes where its last batch was
+committed.
+
+The order is cut into ranges of about ``CHUNK`` articles (``placement_order``), one
+partition each. ``rows_in_order`` fetches them one Spark job per partition, ``ahead`` of
+them at a time, so the executors profile the next ranges while the driver places the
+current one: the profile stage hides behind placement instead of preceding it.
 """
 
 from __future__ import annotations
 
+import math
+import time
+import uuid
+from collections import deque
+from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from storylens.article import Article
@@ -22,6 +33,8 @@ from storylens.spark.copies import with_time
 from storylens.spark.schema import row_article, row_profile
 
 T = TypeVar("T")
+
+CHUNK = 1000  # articles a range of the placement order: the unit the driver waits for
 
 
 class Precomputed:
@@ -39,30 +52,100 @@ class Precomputed:
         self.stash.clear()
 
 
-def placement_order(profiles):
-    """``profiles`` sorted as a stream would bring them, without their read errors."""
+def ranges(count: int, parallelism: int) -> int:
+    """How many ranges ``count`` articles are cut into: about ``CHUNK`` each, and at least
+    two per executor core, so that every core has a range to profile from the start."""
+    return max(2 * parallelism, math.ceil(count / CHUNK), 1)
+
+
+def placement_order(frame, partitions: int):
+    """``frame`` (``ARTICLES`` or ``PROFILES``) without its read errors, as ``partitions``
+    consecutive ranges of the placement order, each sorted: partition ``k`` holds the
+    articles placed before partition ``k + 1``'s. A column ``_time`` is added."""
     from pyspark.sql import functions as F
 
-    return (with_time(profiles).where("error IS NULL")
-            .orderBy(F.col("_time").asc_nulls_last(), "order_input", "order_record"))
+    keys = [F.col("_time").asc_nulls_last(), F.col("order_input").asc(), F.col("order_record").asc()]
+    return (with_time(frame).where("error IS NULL")
+            .repartitionByRange(partitions, *keys).sortWithinPartitions(*keys))
 
 
-def _articles(rows: Iterable, backend: Precomputed) -> Iterator[Article]:
-    for row in rows:
-        backend.stash[row["id"]] = row_profile(row)
-        yield row_article(row)
+AHEAD = 8  # at most: the driver places a range while that many are profiled; more only wait in memory
+
+
+class OrderedRows:
+    """The rows of a DataFrame, partition after partition, in order. Each partition is its own
+    Spark job (what ``toLocalIterator`` does); ``ahead`` of them run while the caller takes
+    the earlier ones' rows, so the executors work while the driver does. ``waited`` is the
+    time the caller spent waiting for rows (the sort's shuffle included). Closing the
+    iteration early cancels the jobs still running."""
+
+    def __init__(self, frame, ahead: int) -> None:
+        self.frame, self.ahead, self.waited = frame, max(1, min(ahead, AHEAD)), 0.0
+        self.tag = f"storylens-rows-{uuid.uuid4().hex}"
+
+    def _fetch(self, rdd, partition: int) -> list:
+        # SparkContext.runJob without its Python mapPartitions step (pyspark 4.3's code): the
+        # rows come from the JVM pickled, as toLocalIterator's do, with no second Python
+        # worker per task. The tag is the pool thread's own (pinned threads), for cancelling.
+        from pyspark.util import _load_from_socket
+
+        sc = rdd.context
+        sc.addJobTag(self.tag)
+        sock_info = sc._jvm.PythonRDD.runJob(sc._jsc.sc(), rdd._jrdd, [partition])
+        with _load_from_socket(sock_info, rdd._jrdd_deserializer) as stream:
+            return list(stream)
+
+    def __iter__(self) -> Iterator:
+        start = time.perf_counter()
+        rdd = self.frame.rdd  # one RDD for every job: the sample and shuffle behind the order run here, once
+        count = rdd.getNumPartitions()
+        self.waited += time.perf_counter() - start
+        pool = ThreadPoolExecutor(max_workers=self.ahead, thread_name_prefix="storylens-partition")
+        try:
+            pending = deque(pool.submit(self._fetch, rdd, k) for k in range(min(self.ahead, count)))
+            following = len(pending)
+            while pending:
+                start = time.perf_counter()
+                rows = pending.popleft().result()
+                self.waited += time.perf_counter() - start
+                if following < count:
+                    pending.append(pool.submit(self._fetch, rdd, following))
+                    following += 1
+                yield from rows
+        finally:
+            rdd.context.cancelJobsWithTag(self.tag)  # none left after a whole iteration
+            pool.shutdown(wait=True)
+
+
+def _articles(rows: OrderedRows, backend: Precomputed) -> Iterator[Article]:
+    with closing(iter(rows)) as each:  # closed with this generator: the jobs still running are cancelled
+        for row in each:
+            backend.stash[row["id"]] = row_profile(row)
+            yield row_article(row)
+
+
+def place_in_order(ordered, store, settings=None, progress: Callable[[int], None] | None = None,
+                   ahead: int | None = None):
+    """Place the articles of ``ordered`` (a ``PROFILES`` DataFrame in ``placement_order``)
+    into ``store``; the engine's ``IngestReport`` and the seconds the driver waited for
+    profiles. ``ahead``: partitions computed at once (default: two per executor core, at
+    most ``AHEAD``)."""
+    from storylens.engine import StoryEngine
+
+    backend = Precomputed()
+    rows = OrderedRows(ordered, ahead or 2 * ordered.sparkSession.sparkContext.defaultParallelism)
+    engine = StoryEngine(store, settings=settings, profiler=backend)
+    try:
+        with closing(_articles(rows, backend)) as articles:  # a failed placement cancels the jobs ahead
+            return engine.ingest_articles(articles, progress), rows.waited
+    finally:
+        engine.close()
 
 
 def assign_stories(profiles, store, settings=None, progress: Callable[[int], None] | None = None):
     """Place a ``PROFILES`` DataFrame's articles into ``store`` (a writable ``Store``);
     the engine's ``IngestReport``. ``profiles`` is computed once: persist it first."""
-    from storylens.engine import StoryEngine
-
-    backend = Precomputed()
-    rows = placement_order(profiles).toLocalIterator(prefetchPartitions=True)
-    engine = StoryEngine(store, settings=settings, profiler=backend)
-    try:
-        return engine.ingest_articles(_articles(rows, backend), progress)
-    finally:
-        engine.close()
-
+    parallelism = profiles.sparkSession.sparkContext.defaultParallelism
+    ordered = placement_order(profiles, ranges(profiles.count(), parallelism))
+    report, _ = place_in_order(ordered, store, settings, progress)
+    return report

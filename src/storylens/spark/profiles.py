@@ -46,9 +46,15 @@ def _profiled(batches: Iterator, settings: Settings) -> Iterator:
 def profile(articles, settings: Settings | None = None, partitions: int | None = None):
     """The ``PROFILES`` DataFrame of an ``ARTICLES`` DataFrame. ``partitions`` (default:
     at least two tasks per core) spreads a few large inputs over all executors."""
-    settings = settings or current()
     parallel = articles.sparkSession.sparkContext.defaultParallelism
     wanted = partitions or 2 * parallel
     if articles.rdd.getNumPartitions() < wanted:
         articles = articles.repartition(wanted)
+    return profile_partitions(articles, settings)
+
+
+def profile_partitions(articles, settings: Settings | None = None):
+    """``profile`` partition by partition as they stand: each row keeps its partition and
+    its place in it (the job's placement order)."""
+    settings = settings or current()
     return articles.mapInPandas(lambda batches: _profiled(batches, settings), PROFILES)
