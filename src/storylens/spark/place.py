@@ -1,7 +1,7 @@
 """``assign_stories``: ``PROFILES`` -> a store's stories and threads, placed on the driver.
 
 Placement is sequential by nature (each article is placed against the stories before it),
-and cheaper than profiling (about 2.7 ms an article against 7.7 ms to profile one on a core), so it
+and cheaper than profiling (about 3.3 ms an article against 7.7 ms to profile one on a core), so it
 runs on the driver, through the single-machine engine's own path
 (``StoryEngine.ingest_articles``: plan -> profile -> place -> write). The profiling backend
 is ``Precomputed``: the profiles the executors made, in placement order (publication time,
