@@ -11,9 +11,9 @@ closely); the state is the engine's store, so a killed run resumes where its las
 committed.
 
 The order is cut into ranges of about ``CHUNK`` articles (``placement_order``), one
-partition each. ``rows_in_order`` fetches them one Spark job per partition, ``ahead`` of
-them at a time, so the executors profile the next ranges while the driver places the
-current one: the profile stage hides behind placement instead of preceding it.
+partition each. ``OrderedRows`` fetches them one Spark job per partition, a few ahead, so
+the executors profile the next ranges while the driver places the current one: the profile
+stage runs under placement instead of before it.
 """
 
 from __future__ import annotations
