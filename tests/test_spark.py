@@ -212,7 +212,10 @@ def test_rows_taken_in_part_leave_no_job_running(spark):
     each = iter(rows)
     first = next(each)
     each.close()  # as a placement that fails does: the jobs ahead are cancelled, not waited for to the end
-    assert first["id"] and spark.sparkContext.statusTracker().getActiveJobsIds() == []
+    tracker, bound = spark.sparkContext.statusTracker(), time.monotonic() + 120
+    while tracker.getActiveJobsIds() and time.monotonic() < bound:  # the tracker hears of job ends a little later
+        time.sleep(0.05)
+    assert first["id"] and tracker.getActiveJobsIds() == []
     assert spark.range(3).count() == 3  # the session goes on
 
 
