@@ -45,13 +45,13 @@ def _f1(output: str, gold: dict[str, str]) -> float:
     return bcubed([story_of[i] for i in ids], [gold[i] for i in ids]).f1
 
 
-def _job(storylens: str, corpus: Path, out: Path, master: str, env: dict, pin: str | None) -> tuple[float, dict]:
-    cmd = [storylens, "spark", "ingest", str(corpus), "--output", str(out), "--master", master, "--json"]
+def _timed(label: str, cmd: list[str], env: dict) -> tuple[float, dict]:
+    """Wall seconds of a ``--json`` command, and what it printed; exits with its error."""
     start = time.perf_counter()
-    done = subprocess.run((["taskset", "-c", pin] if pin else []) + cmd, capture_output=True, text=True, env=env)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if done.returncode:
-        sys.exit(f"{master}: {done.stderr[-2000:]}")
+        sys.exit(f"{label}: {done.stderr[-2000:]}")
     return wall, json.loads(done.stdout)
 
 
@@ -79,18 +79,14 @@ def main() -> None:
                 print(f"{name}: skipped, no taskset on this machine (util-linux)", flush=True)
                 continue
             out = folder / f"out-{number}"
-            wall, report = _job(storylens, corpus, out, master, env, pin)
+            job = [storylens, "spark", "ingest", str(corpus), "--output", str(out), "--master", master, "--json"]
+            wall, report = _timed(name, (["taskset", "-c", pin] if pin else []) + job, env)
             runs[name] = {"wall_seconds": round(wall, 1), "articles_per_second": round(args.articles / wall, 1),
                           "stage_seconds": report["stage_seconds"], "bcubed_f1": round(_f1(f"parquet://{out}", gold), 4)}
             print(name, json.dumps(runs[name]), flush=True)
         if not args.no_single:
             db = folder / "single.db"
-            start = time.perf_counter()
-            done = subprocess.run([storylens, "ingest", str(corpus), "--db", str(db), "--json"], capture_output=True,
-                                  text=True, env=env)
-            wall = time.perf_counter() - start
-            if done.returncode:
-                sys.exit(f"single machine: {done.stderr[-2000:]}")
+            wall, _ = _timed("single machine", [storylens, "ingest", str(corpus), "--db", str(db), "--json"], env)
             runs["single"] = {"wall_seconds": round(wall, 1), "articles_per_second": round(args.articles / wall, 1),
                               "workers": 2, "bcubed_f1": round(_f1(str(db), gold), 4)}
             print("single", json.dumps(runs["single"]), flush=True)

@@ -55,7 +55,7 @@ class Precomputed:
 def ranges(count: int, parallelism: int) -> int:
     """How many ranges ``count`` articles are cut into: about ``CHUNK`` each, and at least
     two per executor core, so that every core has a range to profile from the start."""
-    return max(2 * parallelism, math.ceil(count / CHUNK), 1)
+    return max(2 * parallelism, math.ceil(count / CHUNK))
 
 
 def placement_order(frame, partitions: int):
