@@ -45,6 +45,16 @@ def spark(tmp_path_factory):
     s.stop()
 
 
+def test_the_spark_tests_run_on_one_xdist_worker(request):
+    """`--dist loadgroup` tags each test of the "spark" group, so one worker runs them all.
+
+    Without the tag they spread over both workers, each starting a JVM and building the demo job.
+    """
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run by an xdist worker under --dist loadgroup")
+    assert request.node.nodeid.endswith("@spark"), request.node.nodeid
+
+
 def _small_batches():
     """The settings in force, with ingest batches of ``BATCH``."""
     import dataclasses
