@@ -12,7 +12,6 @@ from conftest import DEMO, ROOT
 from storylens.article import Article
 from storylens.engine import StoryEngine
 from storylens.ingest import read_articles
-from storylens.records import StoryId
 from storylens.settings import current
 from storylens.store import SQLiteStore
 
@@ -69,31 +68,6 @@ def test_a_copy_of_a_dormant_article_finds_its_original(tmp_path):
     assert store.story_of("resent") == fire
     member = next(m for m in store.story_articles(fire) if m.article.id == "resent")
     assert member.copy_of.of == "harbor-fire-en-cpa"
-    store.close()
-
-
-def test_a_revived_story_enters_the_vector_index_only_when_joined(tmp_path):
-    """Reviving a dormant story costs no HNSW insertions: most are joined by no article and
-    let go at the next compaction. The article that joins one puts its vectors back."""
-    articles = _demo_in_time_order()
-    store, _ = _ingest(tmp_path / "w.db", articles, _windowed())
-    original = next(a for a in articles if a.id == "harbor-fire-en-cpa")
-    resent = dataclasses.replace(original, id="resent", outlet="Archive Daily", url=None,
-                                 text=original.text + "\n\nThis report first ran in March.",
-                                 published=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    with StoryEngine(store, batch_size=2, settings=_windowed()) as engine:
-        clusterer = engine.clusterer
-        fire = store.story_of("harbor-fire-en-cpa")
-        indexed = len(clusterer.index_)
-        revived = clusterer.revive(store.story_profiles([fire]))
-        assert revived == len(store.story_articles(fire)) and clusterer.dormant([fire]) == []
-        assert len(clusterer.index_) == indexed, "a revived story is not put back in the index"
-        assert engine.predict([resent])[0].story_id == fire, "it is still found, by its copy bands"
-        engine.ingest_articles([resent])
-        seq = StoryId.parse(fire).seq
-        assert len(clusterer.members_[seq]) == revived + 1
-        assert all(p in clusterer.index_ for p in clusterer.members_[seq]), "the article that joins it indexes it"
-    assert store.story_of("resent") == fire
     store.close()
 
 

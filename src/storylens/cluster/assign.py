@@ -19,10 +19,7 @@ recent articles): every ``compact_every`` articles, when at least a quarter of t
 is outside, the others go dormant, their profiles, vectors, index entries and term counts
 dropped from memory. The store keeps them; the
 engine asks it for the stories a batch's copy bands and rare names point at, and
-``revive`` brings those back before the batch is placed. A revived story is found again by
-the copy bands and names that pointed at it; its vectors go back into the HNSW index only
-when an article joins it (most revived stories are joined by none, and the next compaction
-lets them go again).
+``revive`` brings those back before the batch is placed.
 
 Articles are taken one at a time in order, so a batch and the same articles one by one
 give the same stories.
@@ -133,8 +130,6 @@ class StoryClusterer:
         self.newest_ = -np.inf  # the newest publication time seen (seconds)
         self.story_newest_: dict[int, float] = {}  # live story -> its newest member's time (-inf: undated)
         self.story_last_: dict[int, int] = {}  # live story -> its most recent member's arrival number
-        self.unindexed_: set[int] = set()  # revived stories whose vectors are not in the HNSW index
-        self.unindexed_at_: np.ndarray | None = None  # their articles' positions (None: to be listed again)
         self.arrivals_ = 0  # articles taken since the state was made (restored ones too)
         self.placed_since_check_ = 0
 
@@ -258,8 +253,6 @@ class StoryClusterer:
         ``restore_saved`` instead of a replay."""
         if not len(self.profiles_):
             return
-        for seq in list(self.unindexed_):  # the saved index holds every profile
-            self._index_story(seq)
         write_state(path, SavedState(
             columns=self.profiles_.to_columns(), stories=np.array([self._live(s) for s in self.story_of_], dtype=np.int64),
             arrivals=np.array(self.arrival_of_, dtype=np.int64),
@@ -283,16 +276,11 @@ class StoryClusterer:
 
     def _candidates(self, profile: StoryProfile) -> tuple[dict[int, Candidate], float]:
         """Candidate stories (nearest articles' and rare-name sharers' stories) and the background."""
-        if not len(self.profiles_):
+        if not len(self.index_):
             return {}, 0.0
-        found = self.index_.search(profile.vector, self.neighbors, threads=1).keys if len(self.index_) else ()
-        nearest = np.array(sorted({int(k) for k in found}), dtype=np.int64)
-        if self.unindexed_:  # revived stories' vectors, outside the index: searched exactly, and the nearest kept
-            nearest = np.union1d(nearest, self._unindexed_positions())
+        found = self.index_.search(profile.vector, self.neighbors, threads=1)
+        nearest = np.array(sorted({int(k) for k in found.keys}))
         cosines = self.vectors_[nearest] @ profile.vector
-        if len(nearest) > self.neighbors:
-            top = np.sort(np.argsort(-cosines, kind="stable")[: self.neighbors])
-            nearest, cosines = nearest[top], cosines[top]
         # the background: the nearest cosines the encoder vouches for, a small store's
         # missing neighbours counted at the prior, and never below it: a story stands out
         # of a sparse store of unrelated articles no more than it does when alone
@@ -328,23 +316,7 @@ class StoryClusterer:
         rule = self.rule or JoinRule()
         return duplicate if rule.probability(evidence) >= rule.threshold else None
 
-    def _unindexed_positions(self) -> np.ndarray:
-        """The positions of the revived stories' articles that are not in the HNSW index."""
-        if self.unindexed_at_ is None:
-            self.unindexed_at_ = np.array(sorted(p for seq in self.unindexed_ for p in self.members_[seq]), dtype=np.int64)
-        return self.unindexed_at_
-
-    def _index_story(self, seq: int) -> None:
-        """Put a revived story's vectors into the HNSW index, once an article joins it."""
-        if seq in self.unindexed_:
-            self.unindexed_.discard(seq)
-            self.unindexed_at_ = None
-            members = np.array(self.members_[seq], dtype=np.int64)
-            self.index_.add(members, self.vectors_[members], threads=1)
-
     def _merge(self, into: int, other: int) -> None:
-        self._index_story(into)
-        self._index_story(other)
         self.merged_into_[other] = into
         self.members_[into].extend(self.members_.pop(other))
         self.vector_sum_[into] = self.vector_sum_[into] + self.vector_sum_.pop(other)
@@ -369,7 +341,6 @@ class StoryClusterer:
         duplicate, scored, evidence = self._decide(profile)
         if duplicate is not None:
             seq = scored[0][1]
-            self._index_story(seq)
             self._remember(profile, seq)
             placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, copy_of=duplicate)
             return self._threaded(placed, self.linker_.link(seq, opened=False))
@@ -382,7 +353,6 @@ class StoryClusterer:
         merged = tuple(other for p, other in scored[1:] if p >= self.merge_threshold)
         for other in merged:
             self._merge(seq, other)
-        self._index_story(seq)
         self._remember(profile, seq)
         placed = StoryAssignment(profile.article_id, story_name(seq), opened=False, score=round(probability, 4),
                                  merged=tuple(story_name(m) for m in merged))
@@ -441,7 +411,6 @@ class StoryClusterer:
         self._ensure_state()
         seq = StoryId.parse(story_id).seq
         self.seq_ = max(self.seq_, seq)
-        self._index_story(seq)
         self._remember(profile, seq)
         self.linker_.link(seq, opened=seq not in self.linker_.thread_of_)
 
@@ -508,10 +477,8 @@ class StoryClusterer:
         for profile, story_id in profiles:
             seq = self._live(StoryId.parse(story_id).seq)
             if seq in wanted and profile.article_id not in self.position_of_:
-                self._remember(profile, seq, index=False, arrival=-1)
+                self._remember(profile, seq, arrival=-1)
                 count += 1
-        self.unindexed_ |= wanted & self.members_.keys()
-        self.unindexed_at_ = None
         return count
 
     def partial_fit(self, profiles: Sequence[StoryProfile]) -> StoryClusterer:
