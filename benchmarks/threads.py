@@ -15,7 +15,9 @@ Corpora (../shared/datasets), profiled and replayed as streams in arrival order
 Prints the shipped rule beside a refit; thread-level B-cubed F1 of giveme5w1h in-sample and
 cross-validated over threads (folds of threads, several seeds; each held-out fold clustered
 alone), the real pages' thread precision and their stories linked across labels, and the
-story level beside (the thread rule never changes a story).
+story level beside (the thread rule never changes a story); and, for the stories the engine
+opens while an earlier story of their gold thread exists, whether that story was a candidate
+and what the rule gave it (what limits recall).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def main() -> None:
               f"median {statistics.median(f1):.3f} (runs {', '.join(f'{x:.3f}' for x in f1)}); "
               f"P {statistics.median(c[name].precision for c in cv):.3f} "
               f"R {statistics.median(c[name].recall for c in cv):.3f}")
+    print(f"giveme5w1h, stories opened after an earlier story of their thread (shipped rule): {_why_unlinked(giveme)}")
     without_real = fit_thread_rule([giveme])
     _, real_threads = threads_with(real, without_real)
     linked = {t for t in real_threads if len({g for g, x in zip(real.gold, real_threads) if x == t}) > 1}
@@ -75,6 +78,39 @@ def main() -> None:
     print(f"meantime: story level {bcubed(m_stories, meantime.gold).f1:.3f}; {len(set(m_threads))} threads of "
           f"{len(set(m_stories))} stories; thread precision against the four corpora "
           f"{bcubed(m_threads, corpora).precision:.3f}")
+
+
+def _why_unlinked(corpus) -> str:
+    """For each story the engine opens while an earlier story of its gold thread exists: was
+    a story of that thread among the opening article's candidates, and did the rule link it?"""
+    from collections import Counter
+
+    from storylens.cluster.assign import StoryClusterer
+    from storylens.cluster.threads import ThreadRule
+
+    clusterer, rule = StoryClusterer(), ThreadRule()
+    story_gold: dict[str, Counter] = {}
+    kinds: Counter = Counter()
+    missed: list[float] = []
+    for profile, gold in zip(corpus.profiles, corpus.gold):
+        weighed = {clusterer.where(s)[0]: e for s, e in clusterer.weigh(profile).items()}
+        placed = clusterer.place([profile])[0]
+        if placed.opened and any(c.most_common(1)[0][0] == gold for c in story_gold.values()):
+            same = [rule.probability(e) for s, e in weighed.items()
+                    if s in story_gold and story_gold[s].most_common(1)[0][0] == gold]
+            if not same:
+                kinds["no story of its thread among the candidates"] += 1
+            elif max(same) >= rule.threshold:
+                kinds["linked"] += 1
+            else:
+                kinds["a candidate of its thread, below the threshold"] += 1
+                missed.append(max(same))
+        own = clusterer.where(placed.story_id)[0]
+        counts = story_gold.setdefault(own, Counter())
+        counts[gold] += 1
+        for merged in placed.merged:
+            counts.update(story_gold.pop(merged, Counter()))
+    return (f"{dict(kinds)}; the missed links' probabilities: {', '.join(f'{p:.2f}' for p in sorted(missed))}")
 
 
 def _score(s) -> str:
