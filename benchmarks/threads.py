@@ -85,31 +85,23 @@ def _why_unlinked(corpus) -> str:
     a story of that thread among the opening article's candidates, and did the rule link it?"""
     from collections import Counter
 
-    from storylens.cluster.assign import StoryClusterer
     from storylens.cluster.threads import ThreadRule
+    from storylens.evaluate.thread_rule import engine_replay, majority
 
-    clusterer, rule = StoryClusterer(), ThreadRule()
-    story_gold: dict[str, Counter] = {}
+    rule = ThreadRule()
     kinds: Counter = Counter()
     missed: list[float] = []
-    for profile, gold in zip(corpus.profiles, corpus.gold):
-        weighed = {clusterer.where(s)[0]: e for s, e in clusterer.weigh(profile).items()}
-        placed = clusterer.place([profile])[0]
-        if placed.opened and any(c.most_common(1)[0][0] == gold for c in story_gold.values()):
-            same = [rule.probability(e) for s, e in weighed.items()
-                    if s in story_gold and story_gold[s].most_common(1)[0][0] == gold]
-            if not same:
-                kinds["no story of its thread among the candidates"] += 1
-            elif max(same) >= rule.threshold:
-                kinds["linked"] += 1
-            else:
-                kinds["a candidate of its thread, below the threshold"] += 1
-                missed.append(max(same))
-        own = clusterer.where(placed.story_id)[0]
-        counts = story_gold.setdefault(own, Counter())
-        counts[gold] += 1
-        for merged in placed.merged:
-            counts.update(story_gold.pop(merged, Counter()))
+    for gold, placed, others, story_gold in engine_replay(corpus):
+        if not placed.opened or all(majority(c) != gold for c in story_gold.values()):
+            continue
+        same = [rule.probability(e) for s, e in others if majority(story_gold[s]) == gold]
+        if not same:
+            kinds["no story of its thread among the candidates"] += 1
+        elif max(same) >= rule.threshold:
+            kinds["linked"] += 1
+        else:
+            kinds["a candidate of its thread, below the threshold"] += 1
+            missed.append(max(same))
     return (f"{dict(kinds)}; the missed links' probabilities: {', '.join(f'{p:.2f}' for p in sorted(missed))}")
 
 

@@ -12,34 +12,50 @@ engine then forms for the held-out fold's articles (B-cubed at thread level).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from storylens.cluster.assign import StoryClusterer
 from storylens.cluster.evidence import Evidence
 from storylens.cluster.threads import ThreadRule
 from storylens.evaluate.clusters import BCubed, bcubed
 from storylens.evaluate.join_rule import LabelledProfiles, Replay, assign_folds, fit_logistic, fold_part
+from storylens.records import StoryAssignment
 
 
-def thread_replay(corpus: LabelledProfiles) -> Replay:
-    """Evidence rows (article x other candidate story) of an engine replay, with 0/1 labels."""
+def engine_replay(corpus: LabelledProfiles) -> Iterator[tuple[str, StoryAssignment, list[tuple[str, Evidence]],
+                                                                  dict[str, Counter]]]:
+    """The shipped story engine over ``corpus`` in arrival order. For each article: its gold
+    label, where it went, the evidence for each *other* candidate story that holds earlier
+    articles (by its id after the article's merges), and the gold labels of each story's
+    articles so far (the article's own not yet counted)."""
     clusterer = StoryClusterer()
     story_gold: dict[str, Counter] = {}
-    rows: list[Evidence] = []
-    labels: list[int] = []
     for profile, gold in zip(corpus.profiles, corpus.gold):
         weighed = clusterer.weigh(profile)
         placed = clusterer.place([profile])[0]
         own = clusterer.where(placed.story_id)[0]
-        for story_id, evidence in weighed.items():
-            other = clusterer.where(story_id)[0]
-            if other != own and other in story_gold:
-                rows.append(evidence)
-                labels.append(int(story_gold[other].most_common(1)[0][0] == gold))
+        others = [(other, evidence) for other, evidence in ((clusterer.where(s)[0], e) for s, e in weighed.items())
+                  if other != own and other in story_gold]
+        yield gold, placed, others, story_gold
         counts = story_gold.setdefault(own, Counter())
         counts[gold] += 1
         for merged in placed.merged:
             counts.update(story_gold.pop(merged, Counter()))
+
+
+def majority(counts: Counter) -> str:
+    """The gold label most of a story's articles have."""
+    return counts.most_common(1)[0][0]
+
+
+def thread_replay(corpus: LabelledProfiles) -> Replay:
+    """Evidence rows (article x other candidate story) of an engine replay, with 0/1 labels."""
+    rows: list[Evidence] = []
+    labels: list[int] = []
+    for gold, _, others, story_gold in engine_replay(corpus):
+        for other, evidence in others:
+            rows.append(evidence)
+            labels.append(int(majority(story_gold[other]) == gold))
     return Replay.of(rows, labels)
 
 
