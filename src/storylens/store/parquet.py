@@ -70,6 +70,9 @@ def _materialize(folder: Path, target: Path) -> None:
         leftover.unlink(missing_ok=True)
     store = SQLiteStore(partial)
     try:
+        # the rows come part by part, batch by batch, each its own transaction: a story merged
+        # into a story of a later part is only whole at the end, so the keys are checked then
+        store.conn.execute("PRAGMA foreign_keys = OFF")
         for table in TABLES:
             for part in _parts(folder, table):
                 handle = pq.ParquetFile(part)
@@ -77,6 +80,11 @@ def _materialize(folder: Path, target: Path) -> None:
                 for batch in handle.iter_batches(batch_size=5000):
                     data = batch.to_pydict()
                     insert_rows(store, table, columns, zip(*(data[c] for c in columns)))
+        broken = store.conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken:
+            raise NotAStore(f"{folder}: the table {broken[0]!r} names a row of {broken[2]!r} that the output lacks "
+                            "(a damaged or mixed output: run the job again into a fresh --output)")
+        store.conn.execute("PRAGMA foreign_keys = ON")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
