@@ -1,6 +1,6 @@
 """Spark job throughput: local[1] beside local[2], and the single-machine engine (issue L).
 
-    .venv/bin/python benchmarks/spark_scale.py [--articles 20000] [--no-single]
+    .venv/bin/python benchmarks/spark_scale.py [--articles 20000] [--no-single] [--later-runs]
 
 Writes ``--articles`` synthetic articles (``scale.py``'s corpus: known stories, wire
 copies, four languages) to one JSON Lines file, then runs, one after the other in this one
@@ -15,6 +15,10 @@ profiling workers), each in a fresh output:
 Printed per run: wall seconds, articles/s, the job's seconds per stage (read; profile and
 place, overlapped; of which the driver waited for profiles; export), and B-cubed F1 against
 the known stories; then the local[2] throughput over each local[1]'s.
+
+``--later-runs`` measures instead what runs into an existing output cost (``local[2]``):
+the first half of the corpus, then the whole corpus (half of it new), then the whole corpus
+again (nothing new): each run's wall seconds, articles profiled, added and already stored.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--no-single", action="store_true", help="leave out the single-machine engine's run")
+    parser.add_argument("--later-runs", action="store_true", help="runs into an existing output, instead")
     args = parser.parse_args()
     storylens = str(Path(sys.executable).with_name("storylens"))
     with tempfile.TemporaryDirectory(prefix="storylens-spark-scale-") as tmp:
@@ -73,6 +78,8 @@ def main() -> None:
                 gold[row["id"]] = row["story"]
                 handle.write(json.dumps(row) + "\n")
         env = {**os.environ, "STORYLENS_CACHE": str(folder / "cache")}
+        if args.later_runs:
+            return _later_runs(storylens, corpus, folder, gold, env)
         runs = {}
         for number, (name, (master, pin)) in enumerate(RUNS.items()):
             if pin and shutil.which("taskset") is None:
@@ -93,6 +100,20 @@ def main() -> None:
         two = runs["local[2]"]["wall_seconds"]
         print(json.dumps({f"local[2] over {name}": round(runs[name]["wall_seconds"] / two, 2)
                           for name in ("local[1]", "local[1] on one core") if name in runs}))
+
+
+def _later_runs(storylens: str, corpus: Path, folder: Path, gold: dict[str, str], env: dict) -> None:
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    half = folder / "first-half.jsonl"
+    half.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    out = folder / "out"
+    for name, inputs in (("first half", [half]), ("whole, half new", [corpus]), ("whole again, nothing new", [corpus])):
+        job = [storylens, "spark", "ingest", *map(str, inputs), "--output", str(out), "--master", "local[2]", "--json"]
+        wall, report = _timed(name, job, env)
+        print(name, json.dumps({"wall_seconds": round(wall, 1), "profiled": report.get("profiled"),
+                                "read": report["read"], "added": report["added"], "skipped": report["skipped"],
+                                "stage_seconds": report["stage_seconds"]}), flush=True)
+    print("B-cubed F1 of the last output:", round(_f1(f"parquet://{out}", gold), 4))
 
 
 if __name__ == "__main__":

@@ -173,7 +173,9 @@ def test_a_later_run_adds_to_the_output(spark, tmp_path):
     output = tmp_path / "out"
     run([str(DEMO)], str(output), spark=spark, settings=settings)
     later = run([str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
-    assert later.ingest.added == 2 and later.ingest.skipped == 0
+    assert later.ingest.added == 2 and later.ingest.skipped == 0 and later.profiled == 2
+    again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)  # nothing new
+    assert (again.profiled, again.ingest.read, again.ingest.skipped, again.ingest.added) == (0, 21, 21, 0)
     single = SQLiteStore(tmp_path / "single.db")
     with StoryEngine(single, batch_size=BATCH) as engine:
         for path in (DEMO, FOLLOW_UPS):  # the same two runs, one after the other
@@ -255,6 +257,41 @@ def test_the_output_serves_as_a_read_only_store(demo_job):
         open_store(f"parquet://{output / 'articles'}")
 
 
+def _stories_in_two_parts(output: Path, copy: Path, merged_into) -> None:
+    """``output`` copied to ``copy``, its first story merged into ``merged_into(last story id)``,
+    and its stories table written as two Parquet parts: that story in the first, the rest in
+    the second (a big run's table comes in many parts)."""
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    shutil.copytree(output, copy)
+    stories = pq.read_table(copy / "stories").sort_by("seq")
+    merged = stories.column("merged_into").to_pylist()
+    merged[0] = merged_into(stories.column("id")[-1].as_py())
+    stories = stories.set_column(stories.column_names.index("merged_into"), "merged_into",
+                                 pc.cast(merged, stories.schema.field("merged_into").type))
+    for part in (copy / "stories").glob("*.parquet"):
+        part.unlink()
+    pq.write_table(stories.slice(0, 1), copy / "stories" / "part-00000.parquet")
+    pq.write_table(stories.slice(1), copy / "stories" / "part-00001.parquet")
+
+
+def test_a_story_merged_into_one_of_a_later_part_opens(demo_job, tmp_path):
+    """A run's stories table in several parts, a story merged into a story of a later part:
+    the copy into SQLite checks the keys once every table is in (it failed on the first part)."""
+    from storylens.store import open_store
+
+    output, _ = demo_job
+    _stories_in_two_parts(output, tmp_path / "out", lambda last: last)
+    with open_store(f"parquet://{tmp_path / 'out'}") as store:
+        assert len(store.article_stories()) == 21
+    _stories_in_two_parts(output, tmp_path / "broken", lambda last: "s999999")  # a story the output lacks
+    with pytest.raises(NotAStore, match="names a row of 'stories' that the output lacks"):
+        open_store(f"parquet://{tmp_path / 'broken'}")
+
+
 def test_serve_and_coverage_read_the_output(demo_job, tmp_path):
     import httpx
     from serverproc import running_server
@@ -316,6 +353,7 @@ def test_a_killed_job_run_again_writes_the_same_output(spark, demo_job, tmp_path
     assert 0 < kept < 21, "killed after some batches were committed and before the last"
     again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=_small_batches())  # run again here
     assert again.ingest.added == 21 - kept and again.ingest.skipped == kept
+    assert again.profiled == 21 - kept, "the articles the killed run stored are not profiled again"
     assert _content(output) == _content(corpus_output)
 
 

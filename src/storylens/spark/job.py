@@ -1,14 +1,17 @@
 """``storylens spark ingest INPUT... --output DIR``: a corpus into Parquet tables of stories.
 
-read (executors: ``spark/read.py``, persisted) -> ranges of the placement order ->
-profile (executors: ``spark/profiles.py``) and place (driver: ``spark/place.py``, the
-single-machine engine's path, into the state store), overlapped: the driver places one range
-while the executors profile the next -> export (every store table to ``DIR/<table>`` as
-Parquet, then ``DIR/_storylens.json``).
+read (executors: ``spark/read.py``, persisted) -> less what the state store holds ->
+ranges of the placement order -> profile (executors: ``spark/profiles.py``) and place
+(driver: ``spark/place.py``, the single-machine engine's path, into the state store),
+overlapped: the driver places one range while the executors profile the next -> export
+(every store table to ``DIR/<table>`` as Parquet, then ``DIR/_storylens.json``).
 
 The state store (``--state``, default ``DIR/_state/storylens.db`` for a local ``DIR``) is
 the engine's SQLite store: it commits batch by batch, so a killed run, run again, resumes
 after its last committed batch, and a later run with new inputs adds to the same stories.
+The articles it already holds, same id and same content, are left out before profiling
+(an anti-join with its ids and content hashes), so a re-run profiles only what is new; they
+count as read and already stored, as the engine counts them.
 Each run rewrites the tables whole from the state store (overwriting), and the manifest
 last: a reader (``parquet:///DIR``) never sees a half-written run as finished.
 
@@ -18,6 +21,7 @@ Under ``spark-submit``: ``spark-submit --master URL path/to/storylens/spark/job.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -42,9 +46,10 @@ class JobReport:
     read_errors: list[str] = field(default_factory=list)  # the first ones, "SOURCE: problem"
     read_error_count: int = 0
     seconds: dict[str, float] = field(default_factory=dict)  # read, profile_and_place, waiting_for_profiles, export
+    profiled: int = 0  # articles profiled on the executors (those the state store did not hold)
 
     def to_dict(self) -> dict:
-        return {"output": self.output, **self.ingest.to_dict(), "read_errors": self.read_errors,
+        return {"output": self.output, **self.ingest.to_dict(), "profiled": self.profiled, "read_errors": self.read_errors,
                 "read_error_count": self.read_error_count,
                 "stage_seconds": {k: round(v, 2) for k, v in self.seconds.items()}}
 
@@ -65,6 +70,25 @@ def state_path(output: str, state: str | None) -> Path:
         raise ConfigError(f"--output {output} is not a local folder: give --state PATH, a local file for the "
                           "job's state store (it is what a later run resumes from)")
     return folder / STATE
+
+
+def unstored(spark, articles, store):
+    """The rows of ``articles`` (read, without errors) that ``store`` does not hold with
+    the same id and content (``Article.content_hash``: SHA-1 of title, newline, text)."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    from storylens.store.tables import article_keys
+
+    schema = pa.schema([("id", pa.string()), ("content_hash", pa.string())])
+    parts = [spark.createDataFrame(pa.Table.from_arrays([pa.array(c, pa.string()) for c in zip(*rows)], schema=schema))
+             for rows in article_keys(store)]
+    if not parts:
+        return articles
+    stored = functools.reduce(lambda a, b: a.unionAll(b), parts)
+    content = F.sha1(F.concat(F.coalesce(F.col("title"), F.lit("")), F.lit("\n"), F.col("text")).cast("binary"))
+    keyed = articles.withColumn("content_hash", content)
+    return keyed.join(stored, on=["id", "content_hash"], how="left_anti").drop("content_hash")
 
 
 def _arrow_type(name: str):
@@ -149,10 +173,15 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
         start = time.perf_counter()
         stage("profile and place")
-        ordered = placement_order(articles, ranges(total - error_count, spark.sparkContext.defaultParallelism))
         store = open_store(str(where))
         try:
+            fresh = unstored(spark, articles.where("error IS NULL"), store)
+            profiled = fresh.count()
+            ordered = placement_order(fresh, ranges(profiled, spark.sparkContext.defaultParallelism))
             report, waited = place_in_order(profile_partitions(ordered, settings), store, settings, progress)
+            held = total - error_count - profiled  # left out: the store holds them
+            report.read += held
+            report.skipped += held
             seconds["profile_and_place"] = time.perf_counter() - start
             seconds["waiting_for_profiles"] = waited
 
@@ -167,7 +196,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
                                     "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     seconds["export"] = time.perf_counter() - start
-    return JobReport(report, output, read_errors, error_count, seconds)
+    return JobReport(report, output, read_errors, error_count, seconds, profiled)
 
 
 if __name__ == "__main__":  # spark-submit .../storylens/spark/job.py INPUT... --output DIR

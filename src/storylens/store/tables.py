@@ -44,6 +44,14 @@ def table_rows(store: SQLiteStore, table: str) -> tuple[list[str], Iterator[tupl
 
 
 @guarded
+def article_keys(store: SQLiteStore, chunk: int = 100_000) -> Iterator[list[tuple[str, str]]]:
+    """The (id, content_hash) of every stored article, ``chunk`` rows at a time."""
+    cur = store.conn.execute("SELECT id, content_hash FROM articles ORDER BY rowid")
+    while rows := cur.fetchmany(chunk):
+        yield rows
+
+
+@guarded
 def insert_rows(store: SQLiteStore, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     """Write ``rows`` (of ``columns``) into ``table``; columns the table lacks are left out.
     The number of rows written."""
