@@ -21,7 +21,7 @@ Under ``spark-submit``: ``spark-submit --master URL path/to/storylens/spark/job.
 
 from __future__ import annotations
 
-import functools
+import itertools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -72,23 +72,39 @@ def state_path(output: str, state: str | None) -> Path:
     return folder / STATE
 
 
-def unstored(spark, articles, store):
+STORED = "_stored_ids"  # the state store's (id, content hash) pairs, written beside the tables for one run
+
+
+def unstored(spark, articles, store, scratch: str):
     """The rows of ``articles`` (read, without errors) that ``store`` does not hold with
-    the same id and content (``Article.content_hash``: SHA-1 of title, newline, text)."""
+    the same id and content (``Article.content_hash``: SHA-1 of title, newline, text). The
+    store's pairs are written to ``scratch`` (Parquet) a chunk at a time, so the driver holds
+    one chunk, and joined from there on the executors."""
     import pyarrow as pa
     from pyspark.sql import functions as F
 
     from storylens.store.tables import article_keys
 
     schema = pa.schema([("id", pa.string()), ("content_hash", pa.string())])
-    parts = [spark.createDataFrame(pa.Table.from_arrays([pa.array(c, pa.string()) for c in zip(*rows)], schema=schema))
-             for rows in article_keys(store)]
-    if not parts:
+    mode = None
+    for rows in article_keys(store):
+        chunk = pa.Table.from_arrays([pa.array(c, pa.string()) for c in zip(*rows)], schema=schema)
+        mode = "append" if mode else "overwrite"
+        spark.createDataFrame(chunk).write.mode(mode).parquet(scratch)
+    if mode is None:
         return articles
-    stored = functools.reduce(lambda a, b: a.unionAll(b), parts)
     content = F.sha1(F.concat(F.coalesce(F.col("title"), F.lit("")), F.lit("\n"), F.col("text")).cast("binary"))
     keyed = articles.withColumn("content_hash", content)
-    return keyed.join(stored, on=["id", "content_hash"], how="left_anti").drop("content_hash")
+    return keyed.join(spark.read.parquet(scratch), on=["id", "content_hash"], how="left_anti").drop("content_hash")
+
+
+def _forget(spark, output: str, name: str) -> None:
+    """Delete ``output/name`` (a file or folder), if there."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{name}")
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if fs.exists(path):
+        fs.delete(path, True)
 
 
 def _arrow_type(name: str):
@@ -97,8 +113,13 @@ def _arrow_type(name: str):
     return {"long": pa.int64(), "string": pa.string(), "double": pa.float64(), "binary": pa.binary()}[name]
 
 
-def export(spark, store, output: str) -> dict[str, int]:
-    """Every store table to ``output/<table>`` (Parquet, overwritten); rows per table."""
+EXPORT_ROWS = 10_000  # rows of a table the driver holds at once while exporting it (about 12 KB an article)
+
+
+def export(spark, store, output: str, chunk: int = EXPORT_ROWS) -> dict[str, int]:
+    """Every store table to ``output/<table>`` (Parquet, overwritten), ``chunk`` rows at a
+    time (each chunk a write of its own, appended to the first): the driver holds one chunk,
+    not the store. Rows per table."""
     import pyarrow as pa
 
     from storylens.store.tables import TABLES, table_rows, table_schema
@@ -107,13 +128,19 @@ def export(spark, store, output: str) -> dict[str, int]:
     for table in TABLES:
         ddl = table_schema(store, table)
         fields = [(part.split()[0].strip("`"), part.split()[1]) for part in ddl.split(", ")]
-        columns, rows = table_rows(store, table)
-        rows = list(rows)
         schema = pa.schema([(name, _arrow_type(kind)) for name, kind in fields])
-        arrays = [pa.array([r[i] for r in rows], type=schema.field(i).type) for i in range(len(columns))]
-        frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema))
-        frame.write.mode("overwrite").parquet(f"{output.rstrip('/')}/{table}")
-        counts[table] = len(rows)
+        columns, rows = table_rows(store, table)
+        counts[table], mode = 0, "overwrite"
+        while True:
+            batch = list(itertools.islice(rows, chunk))
+            if batch or mode == "overwrite":  # an empty table is still written, with its schema
+                arrays = [pa.array([r[i] for r in batch], type=schema.field(i).type) for i in range(len(columns))]
+                frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema))
+                frame.write.mode(mode).parquet(f"{output.rstrip('/')}/{table}")
+                counts[table] += len(batch)
+                mode = "append"
+            if len(batch) < chunk:
+                break
     return counts
 
 
@@ -130,16 +157,6 @@ def _write_manifest(spark, output: str, manifest: dict) -> None:
         stream.close()
 
 
-def _forget_manifest(spark, output: str) -> None:
-    from storylens.store.parquet import MANIFEST
-
-    jvm = spark.sparkContext._jvm
-    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{MANIFEST}")
-    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if fs.exists(path):
-        fs.delete(path, False)
-
-
 def run(inputs: Sequence[str], output: str, *, master: str | None = None, state: str | None = None,
         spark=None, settings: Settings | None = None,
         progress: Callable[[int], None] | None = None, on_stage: Callable[[str], None] | None = None) -> JobReport:
@@ -150,7 +167,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     from storylens.spark.profiles import profile_partitions
     from storylens.spark.read import read_inputs
     from storylens.spark.session import session
-    from storylens.store.parquet import FORMAT
+    from storylens.store.parquet import FORMAT, MANIFEST
     from storylens.store import open_store
 
     settings = settings or current()
@@ -175,7 +192,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
         stage("profile and place")
         store = open_store(str(where))
         try:
-            fresh = unstored(spark, articles.where("error IS NULL"), store)
+            fresh = unstored(spark, articles.where("error IS NULL"), store, f"{output.rstrip('/')}/{STORED}")
             profiled = fresh.count()
             ordered = placement_order(fresh, ranges(profiled, spark.sparkContext.defaultParallelism))
             report, waited = place_in_order(profile_partitions(ordered, settings), store, settings, progress)
@@ -187,12 +204,13 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
             start = time.perf_counter()
             stage("export")
-            _forget_manifest(spark, output)
+            _forget(spark, output, MANIFEST)
             counts = export(spark, store, output)
         finally:
             store.close()
     finally:
         articles.unpersist()
+        _forget(spark, output, STORED)
     _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
                                     "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     seconds["export"] = time.perf_counter() - start
