@@ -401,6 +401,39 @@ def test_files_and_parquet_inputs_read_as_storylens_reads_them(spark, tmp_path, 
     assert rows[1]["error"] is not None and "text" in rows[1]["error"]
 
 
+def test_a_local_archive_is_read_where_it_lies_as_storylens_reads_it(spark, tmp_path):
+    """WARC files on the local file system are read record by record on an executor (not
+    copied whole into memory first), with the articles and sources `storylens ingest` gives."""
+    import shutil
+
+    from conftest import DATASETS, need
+    from storylens.engine import ARTICLE_SUFFIXES
+    from storylens.errors import InputError
+    from storylens.ingest import read_articles
+    from storylens.spark import read_inputs
+    from storylens.spark.schema import row_article
+
+    warcs = need(DATASETS / "real-world" / "warc")
+    folder = tmp_path / "an archive folder"  # a space in the path, as a user's folder may have
+    folder.mkdir()
+    for path in sorted(warcs.iterdir()):
+        if path.name.lower().endswith(ARTICLE_SUFFIXES):  # what a folder ingest reads
+            shutil.copy(path, folder / path.name)
+    expected, refused = [], []
+    for path in sorted(folder.iterdir()):  # some of the archives are broken on purpose
+        try:
+            for article in read_articles(path):
+                expected.append(article)
+        except InputError:
+            refused.append(path.name)
+    rows = read_inputs(spark, [str(folder)]).orderBy("order_input", "order_record").collect()
+    got = [row_article(r) for r in rows if r["error"] is None]
+    assert got and [(a.id, a.title, a.text) for a in got] == [(a.id, a.title, a.text) for a in expected]
+    errors = [r["error"] for r in rows if r["error"]]
+    assert len(errors) == len(refused) and all(f"/{name}: " in e for name, e in zip(refused, errors)), errors
+    assert all(" " in a.source and a.source.startswith("file:") for a in got), got[0].source
+
+
 def test_a_missing_input_or_store_folder_is_named(spark, tmp_path):
     from storylens.errors import InputError, StoreNotFound
     from storylens.spark import read_inputs

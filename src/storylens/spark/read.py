@@ -8,8 +8,11 @@ Each input is a file, folder or glob on any Hadoop file system (``file://``, ``h
   ``ingest.records`` (a bad line is an error row; the lines after it are still read);
 - Parquet (``.parquet``, a file or a folder of parts): one article per row, fields as in
   JSON Lines (``id``, ``text``, ``title``, ``url``, ``outlet``, ``published``, ...);
-- any other article file (HTML, feeds, WARC and ARC archives, text, JSON): read whole by
-  ``ingest.read_articles`` on an executor; a file it refuses is one error row.
+- any other article file (HTML, feeds, WARC and ARC archives, text, JSON): read by
+  ``ingest.read_articles`` on an executor, one task a file; a file it refuses is one error
+  row. A local file (``file:``, also a shared mount every executor sees) is read where it
+  lies, an archive record by record; a file of another file system is first copied whole
+  to the executor (Spark's ``binaryFiles``: held in memory, at most 2 GB).
 
 Every article is cut to the text limit in force and dated by its dateline when undated,
 as the single-machine engine does before it profiles.
@@ -21,6 +24,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlparse
 
 from storylens.engine import ARTICLE_SUFFIXES
 from storylens.errors import InputError
@@ -59,20 +63,32 @@ def _jsonl_rows(index: int, name: str, lines: Iterable[tuple[str, int]], setting
 
 def _file_rows(index: int, name: str, data: bytes, settings: Settings) -> Iterator[dict]:
     """The articles of one whole file, read from a local copy named like it."""
+    with tempfile.TemporaryDirectory(prefix="storylens-spark-") as folder:
+        local = Path(folder) / PurePosixPath(name).name
+        local.write_bytes(data)
+        yield from _local_rows(index, name, local, settings)
+
+
+def _local_rows(index: int, name: str, local: Path, settings: Settings) -> Iterator[dict]:
+    """The articles of the file ``name``, read where it lies on this machine (``local``):
+    as ``storylens ingest`` reads it, an archive record by record."""
     import dataclasses
 
     from storylens.ingest import read_articles
 
-    with tempfile.TemporaryDirectory(prefix="storylens-spark-") as folder:
-        local = Path(folder) / PurePosixPath(name).name
-        local.write_bytes(data)
-        count = 0
-        try:
-            for count, article in enumerate(read_articles(local), start=1):
-                source = (article.source or "").replace(str(local), name, 1) or name
-                yield article_row((index, count), _prepared(dataclasses.replace(article, source=source), settings))
-        except InputError as exc:
-            yield _error((index, count + 1), InputError(exc.source.replace(str(local), name, 1), exc.problem))
+    count = 0
+    try:
+        for count, article in enumerate(read_articles(local), start=1):
+            source = (article.source or "").replace(str(local), name, 1) or name
+            yield article_row((index, count), _prepared(dataclasses.replace(article, source=source), settings))
+    except InputError as exc:
+        yield _error((index, count + 1), InputError(exc.source.replace(str(local), name, 1), exc.problem))
+
+
+def local_path(name: str) -> Path | None:
+    """The path of a ``file:`` URI (as Hadoop names a local file), else None."""
+    parsed = urlparse(name)
+    return Path(parsed.path) if parsed.scheme == "file" else None  # Hadoop names a path decoded
 
 
 def _parquet_rows(index: int, name: str, frame, settings: Settings) -> Iterator[dict]:
@@ -147,9 +163,14 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
             parts.append(lines.mapPartitions(lambda it, i=i, name=name: _jsonl_rows(i, name, it, settings)))
         elif low.endswith(PARQUET_SUFFIX):
             parts.append(_parquet_input(spark, i, name, settings))
-    if whole:
-        index = {name: i for i, name in whole}
-        data = sc.binaryFiles(",".join(name for _, name in whole))
+    local = [(i, name, local_path(name)) for i, name in whole if local_path(name) is not None]
+    if local:  # read where they lie, one task each: a large archive is streamed, not held
+        parts.append(sc.parallelize(local, len(local)).flatMap(
+            lambda each: _local_rows(each[0], each[1], each[2], settings)))
+    remote = [(i, name) for i, name in whole if local_path(name) is None]
+    if remote:  # copied whole to the executor first (Spark's binaryFiles)
+        index = {name: i for i, name in remote}
+        data = sc.binaryFiles(",".join(name for _, name in remote))
         parts.append(data.flatMap(lambda pair: _file_rows(index.get(pair[0], _match(index, pair[0])), pair[0],
                                                            pair[1], settings)))
     rows = parts[0] if len(parts) == 1 else sc.union(parts)
