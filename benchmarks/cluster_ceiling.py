@@ -14,11 +14,13 @@ Then, for each gold story, the days between its first and last article.
 
 giveme5w1h's labels are threads (issue K). ``--supervised`` asks what the same signals give
 when a classifier learns how to weigh them, pair by pair, with the day gap between the two
-articles: fitted on the article pairs of two thirds of the gold threads (logistic regression,
-and scikit-learn's gradient boosting), it scores the pairs of the held-out third, which is
-clustered alone by average link; 3 folds over threads, seeds 0, 1, 2. The threshold is
-chosen on the training threads (nothing of the held-out fold is read) and, as a ceiling, at
-the value best for the held-out folds' gold.
+articles and whether they share an outlet and a language: fitted on the article pairs of two
+thirds of the gold threads (logistic regression, and scikit-learn's gradient boosting), it
+scores the pairs of the held-out third, which is clustered alone by average link; 3 folds
+over threads dealt as ``benchmarks/threads.py`` deals them, seeds 0, 1, 2. The threshold is
+chosen on the training threads, each half scored by a model fitted on the other half
+(nothing of the held-out fold is read), and, as a ceiling, at the value best for the
+held-out folds' gold. TF-IDF and the name keys' IDF are over all 383 articles (no labels).
 """
 
 from __future__ import annotations
@@ -69,40 +71,77 @@ def name_similarity(profiles) -> np.ndarray:
     return out
 
 
-def pair_features(similarities: dict[str, np.ndarray], articles) -> np.ndarray:
-    """(n, n, k): each similarity, the log of the days between the two articles, and whether
-    either is undated."""
+def pair_features(similarities: dict[str, np.ndarray], articles, profiles) -> np.ndarray:
+    """(n, n, k): each similarity, the log of the days between the two articles, whether
+    either is undated, whether both are of one outlet, and of one language."""
     days = np.array([a.published.timestamp() / 86400 if a.published else np.nan for a in articles])
     gap = np.abs(days[:, None] - days[None, :])
     undated = np.isnan(gap)
+    outlets = np.array([(a.outlet or "").lower() for a in articles])
+    languages = np.array([p.language for p in profiles])
     return np.stack([*similarities.values(), np.where(undated, 0.0, np.log1p(np.nan_to_num(gap))),
-                     undated.astype(float)], axis=-1)
+                     undated.astype(float), (np.equal.outer(outlets, outlets) & (outlets != "")).astype(float),
+                     np.equal.outer(languages, languages).astype(float)], axis=-1)
+
+
+def deal_folds(gold: list[str], folds: int, seed: int) -> np.ndarray:
+    """Each article's fold: the gold threads shuffled with ``seed`` and dealt out in turn,
+    as ``evaluate.join_rule.assign_folds`` deals them for ``benchmarks/threads.py``."""
+    import random
+
+    labels = sorted(set(gold))
+    random.Random(seed).shuffle(labels)
+    fold_of = {label: i % folds for i, label in enumerate(labels)}
+    return np.array([fold_of[g] for g in gold])
+
+
+def _fit_pairs(features: np.ndarray, same: np.ndarray, rows: np.ndarray, make):
+    upper = np.triu_indices(len(rows), 1)
+    return make().fit(features[np.ix_(rows, rows)][upper], same[np.ix_(rows, rows)][upper])
+
+
+def _scored(model, features: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The model's symmetric pair probabilities among ``rows``, 1 on the diagonal."""
+    p = model.predict_proba(features[np.ix_(rows, rows)].reshape(-1, features.shape[-1]))[:, 1]
+    p = p.reshape(len(rows), len(rows))
+    p = (p + p.T) / 2
+    np.fill_diagonal(p, 1.0)
+    return p
+
+
+def _inner_threshold(features: np.ndarray, same: np.ndarray, gold: list[str], train: np.ndarray, make,
+                     seed: int) -> float:
+    """The threshold best for the training threads, each half of them scored by a model
+    fitted on the other half (held-out scores, as the outer fold's will be)."""
+    from storylens.evaluate.clusters import bcubed
+
+    half = deal_folds([gold[i] for i in train], 2, seed)
+    scored = [(train[half == h], _scored(_fit_pairs(features, same, train[half != h], make), features,
+                                         train[half == h])) for h in (0, 1)]
+
+    def f1(threshold: float) -> float:
+        predicted, truth = [], []
+        for h, (rows, p) in enumerate(scored):
+            predicted += [f"{h}:{label}" for label in average_link(p, threshold)]
+            truth += [gold[i] for i in rows]
+        return bcubed(predicted, truth).f1
+
+    return max(THRESHOLDS, key=f1)
 
 
 def supervised(features: np.ndarray, gold: list[str], make, seed: int) -> tuple[float, float]:
     """Thread-level B-cubed F1 of the held-out folds (each clustered alone by average link
-    over the classifier's pair probabilities): (threshold chosen on the training threads,
-    threshold best for the held-out gold)."""
+    over the classifier's pair probabilities): (threshold chosen by an inner split of the
+    training threads, threshold best for the held-out gold)."""
     from storylens.evaluate.clusters import bcubed
 
-    labels = sorted(set(gold))
-    fold_of = dict(zip(labels, np.random.default_rng(seed).permutation(len(labels)) % FOLDS))
-    fold = np.array([fold_of[g] for g in gold])
+    fold = deal_folds(gold, FOLDS, seed)
     same = np.equal.outer(np.array(gold), np.array(gold)).astype(int)
     held: list[tuple[np.ndarray, np.ndarray, float]] = []
     for k in range(FOLDS):
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        upper = np.triu_indices(len(train), 1)
-        x, y = features[np.ix_(train, train)][upper], same[np.ix_(train, train)][upper]
-        model = make().fit(x, y)
-        fitted = np.eye(len(train))
-        fitted[upper] = model.predict_proba(x)[:, 1]
-        chosen, _ = best_threshold(fitted + np.triu(fitted, 1).T, [gold[i] for i in train])
-        p = model.predict_proba(features[np.ix_(test, test)].reshape(-1, features.shape[-1]))[:, 1]
-        p = p.reshape(len(test), len(test))
-        p = (p + p.T) / 2
-        np.fill_diagonal(p, 1.0)
-        held.append((test, p, chosen))
+        chosen = _inner_threshold(features, same, gold, train, make, seed)
+        held.append((test, _scored(_fit_pairs(features, same, train, make), features, test), chosen))
 
     def f1(threshold: float | None) -> float:
         predicted = [""] * len(gold)
@@ -114,7 +153,7 @@ def supervised(features: np.ndarray, gold: list[str], make, seed: int) -> tuple[
     return f1(None), max(f1(float(t)) for t in THRESHOLDS)
 
 
-def report_supervised(similarities: dict[str, np.ndarray], articles, gold: list[str]) -> None:
+def report_supervised(similarities: dict[str, np.ndarray], articles, profiles, gold: list[str]) -> None:
     import statistics
 
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -127,11 +166,11 @@ def report_supervised(similarities: dict[str, np.ndarray], articles, gold: list[
         sets["without e5"] = {k: v for k, v in similarities.items() if k != "whole-text e5"}
     print(f"\nLearned pair scores, cross-validated over threads ({FOLDS} folds, seeds {SEEDS}); "
           "thread-level B-cubed F1, median (runs):\n"
-          "| classifier | signals (+ day gap) | threshold from the training threads | best threshold for the held-out gold |\n"
+          "| classifier | signals (+ day gap, outlet, language) | threshold from the training threads | best threshold for the held-out gold |\n"
           "|---|---|--:|--:|")
     for model_name, make in models.items():
         for set_name, chosen in sets.items():
-            features = pair_features(chosen, articles)
+            features = pair_features(chosen, articles, profiles)
             runs = [supervised(features, gold, make, seed) for seed in SEEDS]
             honest, ceiling = ([r[i] for r in runs] for i in (0, 1))
             print(f"| {model_name} | {set_name} | {statistics.median(honest):.3f} ({', '.join(f'{x:.3f}' for x in honest)})"
@@ -189,7 +228,7 @@ def main() -> None:
           f"{sum(n for _, n, _ in long)} of {len(articles)} articles:")
     print(", ".join(f"{g} ({n} articles, {d} days)" for d, n, g in reversed(long)))
     if args.supervised:
-        report_supervised(single, articles, gold)
+        report_supervised(single, articles, profiles, gold)
 
 
 if __name__ == "__main__":

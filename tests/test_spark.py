@@ -294,6 +294,72 @@ def test_a_story_merged_into_one_of_a_later_part_opens(demo_job, tmp_path):
 
 
 def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
+    """The driver exports a table a chunk at a time (bounded memory); the chunks' files,
+    named in no particular order, make the same store, the merge logs in their order."""
+    import shutil
+    import sqlite3
+
+    from storylens.spark.job import export
+    from storylens.store import open_store
+
+    output, _ = demo_job
+    state = tmp_path / "state.db"
+    shutil.copy(output / "_state" / "storylens.db", state)
+    with sqlite3.connect(state) as conn:  # merge log rows to keep in order (the demo merges none)
+        stories = [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY seq")]
+        conn.executemany("INSERT INTO story_merges (from_id, into_id, article_id, merged_at) VALUES (?, ?, ?, ?)",
+                         [(stories[i % len(stories)], stories[(i + 1) % len(stories)], f"a{i}", "2026-03-01T00:00:00")
+                          for i in (5, 1, 4, 2, 6, 0, 3)])
+    logged = sqlite3.connect(state).execute("SELECT from_id, into_id, article_id FROM story_merges ORDER BY rowid").fetchall()
+    for chunk in (3, 4):  # 21 articles: whole chunks only, and a last short one
+        chunked = tmp_path / f"chunked-{chunk}"
+        shutil.copytree(output, chunked, ignore=shutil.ignore_patterns("_state"))
+        with SQLiteStore(state, readonly=True) as source:
+            counts = export(spark, source, str(chunked), chunk=chunk)
+        assert counts["articles"] == 21 and len(list((chunked / "articles").glob("*.parquet"))) == -(-21 // chunk)
+        with open_store(f"parquet://{output}") as whole, open_store(f"parquet://{chunked}") as parts:
+            assert parts.article_stories() == whole.article_stories()
+            assert parts.story_threads() == whole.story_threads()
+            copied = parts.conn.execute("SELECT from_id, into_id, article_id FROM story_merges ORDER BY rowid").fetchall()
+        assert copied == logged
+
+
+def _stories_in_two_parts(output: Path, copy: Path, merged_into) -> None:
+    """``output`` copied to ``copy``, its first story merged into ``merged_into(last story id)``,
+    and its stories table written as two Parquet parts: that story in the first, the rest in
+    the second (a big run's table comes in many parts)."""
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    shutil.copytree(output, copy)
+    stories = pq.read_table(copy / "stories").sort_by("seq")
+    merged = stories.column("merged_into").to_pylist()
+    merged[0] = merged_into(stories.column("id")[-1].as_py())
+    stories = stories.set_column(stories.column_names.index("merged_into"), "merged_into",
+                                 pc.cast(merged, stories.schema.field("merged_into").type))
+    for part in (copy / "stories").glob("*.parquet"):
+        part.unlink()
+    pq.write_table(stories.slice(0, 1), copy / "stories" / "part-00000.parquet")
+    pq.write_table(stories.slice(1), copy / "stories" / "part-00001.parquet")
+
+
+def test_a_story_merged_into_one_of_a_later_part_opens(demo_job, tmp_path):
+    """A run's stories table in several parts, a story merged into a story of a later part:
+    the copy into SQLite checks the keys once every table is in (it failed on the first part)."""
+    from storylens.store import open_store
+
+    output, _ = demo_job
+    _stories_in_two_parts(output, tmp_path / "out", lambda last: last)
+    with open_store(f"parquet://{tmp_path / 'out'}") as store:
+        assert len(store.article_stories()) == 21
+    _stories_in_two_parts(output, tmp_path / "broken", lambda last: "s999999")  # a story the output lacks
+    with pytest.raises(NotAStore, match="names a row of 'stories' that the output lacks"):
+        open_store(f"parquet://{tmp_path / 'broken'}")
+
+
+def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
     """The driver exports a table a chunk at a time (bounded memory); the parts, in any
     order, make the same store."""
     import shutil
@@ -401,7 +467,7 @@ def test_files_and_parquet_inputs_read_as_storylens_reads_them(spark, tmp_path, 
     assert rows[1]["error"] is not None and "text" in rows[1]["error"]
 
 
-def test_a_local_archive_is_read_where_it_lies_as_storylens_reads_it(spark, tmp_path):
+def test_a_local_archive_is_read_where_it_lies_as_storylens_reads_it(spark, tmp_path, monkeypatch):
     """WARC files on the local file system are read record by record on an executor (not
     copied whole into memory first), with the articles and sources `storylens ingest` gives."""
     import shutil
@@ -414,6 +480,7 @@ def test_a_local_archive_is_read_where_it_lies_as_storylens_reads_it(spark, tmp_
     from storylens.spark.schema import row_article
 
     warcs = need(DATASETS / "real-world" / "warc")
+    monkeypatch.setattr(spark.sparkContext, "binaryFiles", None)  # a local file is not copied through it
     folder = tmp_path / "an archive folder"  # a space in the path, as a user's folder may have
     folder.mkdir()
     for path in sorted(warcs.iterdir()):
@@ -432,6 +499,15 @@ def test_a_local_archive_is_read_where_it_lies_as_storylens_reads_it(spark, tmp_
     errors = [r["error"] for r in rows if r["error"]]
     assert len(errors) == len(refused) and all(f"/{name}: " in e for name, e in zip(refused, errors)), errors
     assert all(" " in a.source and a.source.startswith("file:") for a in got), got[0].source
+
+
+def test_a_local_file_is_named_as_hadoop_names_it():
+    from storylens.spark.read import local_path
+
+    assert local_path("file:/data/news/a b#1?.html") == Path("/data/news/a b#1?.html")
+    assert local_path("file:///data/x.warc") == Path("/data/x.warc")
+    assert local_path("file://localhost/data/x.warc") == Path("/data/x.warc")
+    assert local_path("hdfs://namenode/data/x.warc") is None and local_path("s3a://bucket/x.warc") is None
 
 
 def test_a_missing_input_or_store_folder_is_named(spark, tmp_path):

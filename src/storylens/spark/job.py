@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from storylens.errors import ConfigError
 from storylens.settings import Settings, current
 
 STATE = "_state/storylens.db"
+log = logging.getLogger("storylens.spark")
 
 
 @dataclass
@@ -135,8 +137,8 @@ def export(spark, store, output: str, chunk: int = EXPORT_ROWS) -> dict[str, int
             batch = list(itertools.islice(rows, chunk))
             if batch or mode == "overwrite":  # an empty table is still written, with its schema
                 arrays = [pa.array([r[i] for r in batch], type=schema.field(i).type) for i in range(len(columns))]
-                frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema))
-                frame.write.mode(mode).parquet(f"{output.rstrip('/')}/{table}")
+                frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema)).coalesce(1)
+                frame.write.mode(mode).parquet(f"{output.rstrip('/')}/{table}")  # one file a chunk
                 counts[table] += len(batch)
                 mode = "append"
             if len(batch) < chunk:
@@ -210,7 +212,10 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
             store.close()
     finally:
         articles.unpersist()
-        _forget(spark, output, STORED)
+        try:
+            _forget(spark, output, STORED)
+        except Exception as exc:  # noqa: BLE001 - a failed clean-up must not hide why the run stopped
+            log.warning("could not remove %s/%s: %s", output.rstrip("/"), STORED, exc)
     _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
                                     "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     seconds["export"] = time.perf_counter() - start

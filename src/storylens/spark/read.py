@@ -9,10 +9,10 @@ Each input is a file, folder or glob on any Hadoop file system (``file://``, ``h
 - Parquet (``.parquet``, a file or a folder of parts): one article per row, fields as in
   JSON Lines (``id``, ``text``, ``title``, ``url``, ``outlet``, ``published``, ...);
 - any other article file (HTML, feeds, WARC and ARC archives, text, JSON): read by
-  ``ingest.read_articles`` on an executor, one task a file; a file it refuses is one error
-  row. A local file (``file:``, also a shared mount every executor sees) is read where it
-  lies, an archive record by record; a file of another file system is first copied whole
-  to the executor (Spark's ``binaryFiles``: held in memory, at most 2 GB).
+  ``ingest.read_articles`` on an executor; a file it refuses is one error row. A local file
+  (``file:``, also a shared mount every executor sees) is read where it lies, an archive
+  record by record; a file of another file system is first copied whole to the executor
+  (Spark's ``binaryFiles``: held in memory, at most 2 GB).
 
 Every article is cut to the text limit in force and dated by its dateline when undated,
 as the single-machine engine does before it profiles.
@@ -24,7 +24,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlparse
 
 from storylens.engine import ARTICLE_SUFFIXES
 from storylens.errors import InputError
@@ -86,9 +85,14 @@ def _local_rows(index: int, name: str, local: Path, settings: Settings) -> Itera
 
 
 def local_path(name: str) -> Path | None:
-    """The path of a ``file:`` URI (as Hadoop names a local file), else None."""
-    parsed = urlparse(name)
-    return Path(parsed.path) if parsed.scheme == "file" else None  # Hadoop names a path decoded
+    """The path of a local file as Hadoop names it (``file:/a/b``, ``file:///a/b``,
+    ``file://localhost/a/b``; the path as it is, ``#``, ``?`` and spaces included), else None."""
+    if not name.startswith("file:"):
+        return None
+    rest = name[len("file:"):]
+    if rest.startswith("//"):  # an authority, empty or a host name, before the path
+        rest = rest[rest.find("/", 2):] if rest.find("/", 2) >= 0 else "/"
+    return Path(rest)
 
 
 def _parquet_rows(index: int, name: str, frame, settings: Settings) -> Iterator[dict]:
@@ -164,8 +168,9 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
         elif low.endswith(PARQUET_SUFFIX):
             parts.append(_parquet_input(spark, i, name, settings))
     local = [(i, name, local_path(name)) for i, name in whole if local_path(name) is not None]
-    if local:  # read where they lie, one task each: a large archive is streamed, not held
-        parts.append(sc.parallelize(local, len(local)).flatMap(
+    if local:  # read where they lie: a large archive is streamed, not held; a few tasks per core
+        slices = min(len(local), 4 * sc.defaultParallelism)
+        parts.append(sc.parallelize(local, slices).flatMap(
             lambda each: _local_rows(each[0], each[1], each[2], settings)))
     remote = [(i, name) for i, name in whole if local_path(name) is None]
     if remote:  # copied whole to the executor first (Spark's binaryFiles)

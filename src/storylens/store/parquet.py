@@ -82,9 +82,8 @@ def _materialize(folder: Path, target: Path) -> None:
                     insert_rows(store, table, columns, zip(*(data[c] for c in columns)))
         broken = store.conn.execute("PRAGMA foreign_key_check").fetchone()
         if broken:
-            raise NotAStore(f"{folder}: the table {broken[0]!r} names a row of {broken[2]!r} that the output lacks "
+            raise NotAStore(f"{folder}: row {broken[1]} of the table {broken[0]!r} names a row of {broken[2]!r} that the output lacks "
                             "(a damaged or mixed output: run the job again into a fresh --output)")
-        store.conn.execute("PRAGMA foreign_keys = ON")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()

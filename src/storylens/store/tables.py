@@ -23,6 +23,9 @@ _SELECT = {
     "profiles": "SELECT * FROM profiles ORDER BY article_rowid",
     "stories": "SELECT * FROM stories ORDER BY seq",
     "threads": "SELECT * FROM threads ORDER BY seq",
+    # the merge logs have no key of their own: their rowid (the order merges happened) goes along
+    "story_merges": "SELECT rowid AS rowid, * FROM story_merges ORDER BY rowid",
+    "thread_merges": "SELECT rowid AS rowid, * FROM thread_merges ORDER BY rowid",
 }
 
 
@@ -56,12 +59,12 @@ def insert_rows(store: SQLiteStore, table: str, columns: list[str], rows: Iterab
     """Write ``rows`` (of ``columns``) into ``table``; columns the table lacks are left out.
     The number of rows written."""
     _check(table)
-    have = {r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")}
+    have = {r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")} | {"rowid"}
     keep = [i for i, c in enumerate(columns) if c in have]
     names = ", ".join(columns[i] for i in keep)
     marks = ", ".join("?" for _ in keep)
     with store._transaction():
-        store.conn.execute("PRAGMA defer_foreign_keys = ON")  # a story merged into a later one
+        store.conn.execute("PRAGMA defer_foreign_keys = ON")  # a story merged into a later one of the same rows
         cur = store.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
                                      (tuple(row[i] for i in keep) for row in rows))
     return cur.rowcount
@@ -77,4 +80,5 @@ def table_schema(store: SQLiteStore, table: str) -> str:
     types = {r[1]: _SPARK_TYPES.get(r[2].upper(), "string") for r in store.conn.execute(f"PRAGMA table_info({table})")}
     columns = [d[0] for d in store.conn.execute(_sql(table) + " LIMIT 0").description]
     types.setdefault("thread_id", "string")
+    types.setdefault("rowid", "long")
     return ", ".join(f"`{c}` {types[c]}" for c in columns)
