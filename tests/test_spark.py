@@ -324,61 +324,6 @@ def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
         assert copied == logged
 
 
-def _stories_in_two_parts(output: Path, copy: Path, merged_into) -> None:
-    """``output`` copied to ``copy``, its first story merged into ``merged_into(last story id)``,
-    and its stories table written as two Parquet parts: that story in the first, the rest in
-    the second (a big run's table comes in many parts)."""
-    import shutil
-
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    shutil.copytree(output, copy)
-    stories = pq.read_table(copy / "stories").sort_by("seq")
-    merged = stories.column("merged_into").to_pylist()
-    merged[0] = merged_into(stories.column("id")[-1].as_py())
-    stories = stories.set_column(stories.column_names.index("merged_into"), "merged_into",
-                                 pc.cast(merged, stories.schema.field("merged_into").type))
-    for part in (copy / "stories").glob("*.parquet"):
-        part.unlink()
-    pq.write_table(stories.slice(0, 1), copy / "stories" / "part-00000.parquet")
-    pq.write_table(stories.slice(1), copy / "stories" / "part-00001.parquet")
-
-
-def test_a_story_merged_into_one_of_a_later_part_opens(demo_job, tmp_path):
-    """A run's stories table in several parts, a story merged into a story of a later part:
-    the copy into SQLite checks the keys once every table is in (it failed on the first part)."""
-    from storylens.store import open_store
-
-    output, _ = demo_job
-    _stories_in_two_parts(output, tmp_path / "out", lambda last: last)
-    with open_store(f"parquet://{tmp_path / 'out'}") as store:
-        assert len(store.article_stories()) == 21
-    _stories_in_two_parts(output, tmp_path / "broken", lambda last: "s999999")  # a story the output lacks
-    with pytest.raises(NotAStore, match="names a row of 'stories' that the output lacks"):
-        open_store(f"parquet://{tmp_path / 'broken'}")
-
-
-def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
-    """The driver exports a table a chunk at a time (bounded memory); the parts, in any
-    order, make the same store."""
-    import shutil
-
-    from storylens.spark.job import export
-    from storylens.store import open_store
-
-    output, _ = demo_job
-    chunked = tmp_path / "chunked"
-    shutil.copytree(output, chunked)
-    with SQLiteStore(output / "_state" / "storylens.db", readonly=True) as state:
-        counts = export(spark, state, str(chunked), chunk=4)
-    assert counts["articles"] == 21 and len(list((chunked / "articles").glob("*.parquet"))) >= 6
-    with open_store(f"parquet://{output}") as whole, open_store(f"parquet://{chunked}") as parts:
-        assert parts.counts() == whole.counts()
-        assert parts.article_stories() == whole.article_stories()
-        assert parts.story_threads() == whole.story_threads()
-
-
 def test_serve_and_coverage_read_the_output(demo_job, tmp_path):
     import httpx
     from serverproc import running_server
