@@ -85,14 +85,13 @@ def pair_features(similarities: dict[str, np.ndarray], articles, profiles) -> np
 
 
 def deal_folds(gold: list[str], folds: int, seed: int) -> np.ndarray:
-    """Each article's fold: the gold threads shuffled with ``seed`` and dealt out in turn,
-    as ``evaluate.join_rule.assign_folds`` deals them for ``benchmarks/threads.py``."""
-    import random
+    """Each article's fold, its gold thread dealt by ``evaluate.join_rule.assign_folds``
+    (as for ``benchmarks/threads.py``)."""
+    from storylens.evaluate.join_rule import LabelledProfiles, assign_folds, fold_group
 
-    labels = sorted(set(gold))
-    random.Random(seed).shuffle(labels)
-    fold_of = {label: i % folds for i, label in enumerate(labels)}
-    return np.array([fold_of[g] for g in gold])
+    corpus = LabelledProfiles("giveme5w1h", (), tuple(gold))
+    fold_of = assign_folds([corpus], folds, seed)
+    return np.array([fold_of[fold_group(corpus, g)] for g in gold])
 
 
 def _fit_pairs(features: np.ndarray, same: np.ndarray, rows: np.ndarray, make):

@@ -305,12 +305,14 @@ def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
     output, _ = demo_job
     state = tmp_path / "state.db"
     shutil.copy(output / "_state" / "storylens.db", state)
-    with sqlite3.connect(state) as conn:  # merge log rows to keep in order (the demo merges none)
+    conn = sqlite3.connect(state)  # merge log rows to keep in order (the demo merges none)
+    with conn:
         stories = [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY seq")]
         conn.executemany("INSERT INTO story_merges (from_id, into_id, article_id, merged_at) VALUES (?, ?, ?, ?)",
                          [(stories[i % len(stories)], stories[(i + 1) % len(stories)], f"a{i}", "2026-03-01T00:00:00")
                           for i in (5, 1, 4, 2, 6, 0, 3)])
-    logged = sqlite3.connect(state).execute("SELECT from_id, into_id, article_id FROM story_merges ORDER BY rowid").fetchall()
+    logged = conn.execute("SELECT from_id, into_id, article_id FROM story_merges ORDER BY rowid").fetchall()
+    conn.close()
     for chunk in (3, 4):  # 21 articles: whole chunks only, and a last short one
         chunked = tmp_path / f"chunked-{chunk}"
         shutil.copytree(output, chunked, ignore=shutil.ignore_patterns("_state"))

@@ -100,11 +100,15 @@ def unstored(spark, articles, store, scratch: str):
     return keyed.join(spark.read.parquet(scratch), on=["id", "content_hash"], how="left_anti").drop("content_hash")
 
 
+def _hadoop(spark, output: str, name: str):
+    """(file system, path) of ``output/name``, through Hadoop: any URI the job writes to."""
+    path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{name}")
+    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
+
+
 def _forget(spark, output: str, name: str) -> None:
     """Delete ``output/name`` (a file or folder), if there."""
-    jvm = spark.sparkContext._jvm
-    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{name}")
-    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    fs, path = _hadoop(spark, output, name)
     if fs.exists(path):
         fs.delete(path, True)
 
@@ -149,9 +153,7 @@ def export(spark, store, output: str, chunk: int = EXPORT_ROWS) -> dict[str, int
 def _write_manifest(spark, output: str, manifest: dict) -> None:
     from storylens.store.parquet import MANIFEST
 
-    jvm = spark.sparkContext._jvm
-    path = jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{MANIFEST}")
-    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    fs, path = _hadoop(spark, output, MANIFEST)
     stream = fs.create(path, True)
     try:
         stream.write(bytearray(json.dumps(manifest, indent=1).encode("utf-8")))

@@ -167,12 +167,13 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
             parts.append(lines.mapPartitions(lambda it, i=i, name=name: _jsonl_rows(i, name, it, settings)))
         elif low.endswith(PARQUET_SUFFIX):
             parts.append(_parquet_input(spark, i, name, settings))
-    local = [(i, name, local_path(name)) for i, name in whole if local_path(name) is not None]
+    where = [(i, name, local_path(name)) for i, name in whole]
+    local = [w for w in where if w[2] is not None]
     if local:  # read where they lie: a large archive is streamed, not held; a few tasks per core
         slices = min(len(local), 4 * sc.defaultParallelism)
         parts.append(sc.parallelize(local, slices).flatMap(
             lambda each: _local_rows(each[0], each[1], each[2], settings)))
-    remote = [(i, name) for i, name in whole if local_path(name) is None]
+    remote = [(i, name) for i, name, path in where if path is None]
     if remote:  # copied whole to the executor first (Spark's binaryFiles)
         index = {name: i for i, name in remote}
         data = sc.binaryFiles(",".join(name for _, name in remote))
