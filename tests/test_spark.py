@@ -142,6 +142,27 @@ def test_a_bad_line_is_an_error_row_and_the_rest_are_read(spark, tmp_path):
     assert len(found) == 1 and found[0].endswith(f"{path}:2: invalid JSON (Expecting value); is the line truncated?")
 
 
+def test_a_binary_or_empty_jsonl_file_is_one_error_and_the_others_are_read(spark, tmp_path, monkeypatch):
+    """As `storylens ingest` says it: one error naming the file, not one per line of junk;
+    the driver reads a file's first bytes where it lies, or through Hadoop's file system."""
+    from storylens.spark import read
+    from storylens.spark.read import errors, read_inputs
+
+    (tmp_path / "a-good.jsonl").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    junk = bytes(range(256)) * 40  # NUL bytes and control characters, and a few newlines among them
+    (tmp_path / "b-junk.jsonl").write_bytes(junk)
+    (tmp_path / "c-empty.jsonl").write_bytes(b"\n\n")
+    for local in (True, False):
+        if not local:  # as for a file of another file system
+            monkeypatch.setattr(read, "local_path", lambda name: None)
+        articles = read_inputs(spark, [str(tmp_path)])
+        assert articles.where("error IS NULL").count() == len(DEMO.read_text(encoding="utf-8").splitlines())
+        found = errors(articles)
+        assert len(found) == 2
+        assert found[0].endswith("b-junk.jsonl: binary content, not text (is this an image or archive?)")
+        assert found[1].endswith("c-empty.jsonl: file is empty")
+
+
 def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
     from storylens.store import open_store
 

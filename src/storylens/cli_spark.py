@@ -45,5 +45,8 @@ def spark_ingest(
             err.print(f"{report.read_error_count} not read:", markup=False)
             for line in report.read_errors:
                 err.print(" ".join(line.split()), markup=False, soft_wrap=True)
+            if report.read_error_count > len(report.read_errors):
+                err.print(f"... and {report.read_error_count - len(report.read_errors)} more (the first "
+                          f"{len(report.read_errors)} are listed)", markup=False)
     if report.read_error_count and not report.ingest.read:
         sys.exit(2)

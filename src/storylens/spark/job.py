@@ -119,6 +119,7 @@ def _arrow_type(name: str):
     return {"long": pa.int64(), "string": pa.string(), "double": pa.float64(), "binary": pa.binary()}[name]
 
 
+READ_ERRORS_LISTED = 20  # read errors a report lists (it counts them all)
 EXPORT_ROWS = 10_000  # rows of a table the driver holds at once while exporting it (about 12 KB an article)
 
 
@@ -169,7 +170,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
     from storylens.spark.place import place_in_order, placement_order, ranges
     from storylens.spark.profiles import profile_partitions
-    from storylens.spark.read import read_inputs
+    from storylens.spark.read import errors, read_inputs
     from storylens.spark.session import session
     from storylens.store.parquet import FORMAT, MANIFEST
     from storylens.store import open_store
@@ -189,7 +190,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
         total = articles.count()
         bad = articles.where("error IS NOT NULL")
         error_count = bad.count()
-        read_errors = [r["error"] for r in bad.orderBy("order_input", "order_record").limit(20).collect()]
+        read_errors = errors(articles, READ_ERRORS_LISTED)
         seconds["read"] = time.perf_counter() - start
 
         start = time.perf_counter()

@@ -5,7 +5,9 @@ Each input is a file, folder or glob on any Hadoop file system (``file://``, ``h
 ``storylens ingest`` sorts them, and each file keeps its place (``order_input``):
 
 - JSON Lines (``.jsonl``, ``.ndjson``): split into lines by Spark, each line parsed by
-  ``ingest.records`` (a bad line is an error row; the lines after it are still read);
+  ``ingest.records`` (a bad line is an error row; the lines after it are still read). The
+  driver first reads each file's first bytes, as ``storylens ingest`` does: an empty file,
+  or one of binary content, is one error row, not one per line;
 - Parquet (``.parquet``, a file or a folder of parts): one article per row, fields as in
   JSON Lines (``id``, ``text``, ``title``, ``url``, ``outlet``, ``published``, ...);
 - any other article file (HTML, feeds, WARC and ARC archives, text, JSON): read by
@@ -31,6 +33,7 @@ from storylens.settings import Settings, current
 from storylens.spark.schema import ARTICLE_COLUMNS, ARTICLES, article_row
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+HEAD_BYTES = 8192  # what is looked at for binary content (``ingest.files.stream_lines`` looks at as much)
 PARQUET_SUFFIX = ".parquet"
 FIELDS = ("id", "text", "title", "url", "outlet", "published", "language", "authors")
 
@@ -44,6 +47,39 @@ def _prepared(article, settings: Settings):
 
 def _error(order: tuple[int, int], exc: InputError) -> dict[str, Any]:
     return article_row(order, None, f"{exc.source}: {exc.problem}")
+
+
+def _head(spark, name: str) -> bytes:
+    """The first ``HEAD_BYTES`` of a file of any Hadoop file system."""
+    local = local_path(name)
+    if local is not None:
+        with local.open("rb") as handle:
+            return handle.read(HEAD_BYTES)
+    path = spark._jvm.org.apache.hadoop.fs.Path(name)
+    stream = path.getFileSystem(spark._jsc.hadoopConfiguration()).open(path)
+    try:
+        return bytes(stream.readNBytes(HEAD_BYTES))
+    finally:
+        stream.close()
+
+
+def _refused(spark, name: str) -> InputError | None:
+    """Why a JSON Lines file is not read at all, if it is not: empty, or binary content."""
+    from py4j.protocol import Py4JJavaError
+
+    from storylens.ingest.files import looks_binary
+
+    try:
+        head = _head(spark, name)
+    except OSError as exc:
+        return InputError(name, f"cannot read: {exc.strerror or exc}")
+    except Py4JJavaError as exc:
+        return InputError(name, f"cannot read: {exc.java_exception.toString()}")
+    if not head.strip():
+        return InputError(name, "file is empty")
+    if looks_binary(head):
+        return InputError(name, "binary content, not text (is this an image or archive?)")
+    return None
 
 
 def _jsonl_rows(index: int, name: str, lines: Iterable[tuple[str, int]], settings: Settings) -> Iterator[dict]:
@@ -157,12 +193,16 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
     if not files:
         raise InputError(", ".join(inputs), "holds no files")
     sc = spark.sparkContext
-    parts = []
+    parts, refused = [], []
     whole = [(i, name) for i, name in enumerate(files)
              if not name.lower().endswith(JSONL_SUFFIXES + (PARQUET_SUFFIX,))]
     for i, name in enumerate(files):
         low = name.lower()
         if low.endswith(JSONL_SUFFIXES):
+            problem = _refused(spark, name)
+            if problem is not None:
+                refused.append(_error((i, 0), problem))
+                continue
             lines = sc.textFile(name).zipWithIndex()
             parts.append(lines.mapPartitions(lambda it, i=i, name=name: _jsonl_rows(i, name, it, settings)))
         elif low.endswith(PARQUET_SUFFIX):
@@ -179,6 +219,8 @@ def read_inputs(spark, inputs: Iterable[str], settings: Settings | None = None):
         data = sc.binaryFiles(",".join(name for _, name in remote))
         parts.append(data.flatMap(lambda pair: _file_rows(index.get(pair[0], _match(index, pair[0])), pair[0],
                                                            pair[1], settings)))
+    if refused:
+        parts.append(sc.parallelize(refused, 1))
     rows = parts[0] if len(parts) == 1 else sc.union(parts)
     return spark.createDataFrame(rows.map(lambda r: tuple(r[c] for c in ARTICLE_COLUMNS)), ARTICLES)
 
