@@ -65,6 +65,12 @@ def _new_index() -> Index:
     return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=16, expansion_add=32, expansion_search=48)
 
 
+def _room(rows: int) -> int:
+    """Rows to make ready for a state of ``rows``: a quarter more, so that the next articles
+    do not copy the arrays at once (they grow by doubling)."""
+    return max(1024, rows + rows // 4)
+
+
 PREDICTED_CANDIDATES = 5  # candidate stories a prediction lists
 FUTURE_SLACK = 86400.0  # a publication time later than now by more than this is not believed for the live window
 
@@ -187,7 +193,7 @@ class StoryClusterer:
         order, with the stored thread of each live story (``story_threads``: the threads are
         taken as stored, never re-linked). The HNSW index is built again; with a live
         window, once, of the live stories."""
-        self._init_state(last_seq, room=max(1024, len(profiles)))
+        self._init_state(last_seq, room=_room(len(profiles)))
         self.index_loaded_ = False
         seqs: dict[str, int] = {}  # story id -> number, parsed once a story
         for profile, story_id in profiles:
@@ -207,7 +213,7 @@ class StoryClusterer:
         when its story is first weighed."""
         columns = state.columns
         n = len(columns)
-        self._init_state(last_seq, room=max(1024, n))
+        self._init_state(last_seq, room=_room(n))
         self.index_, self.index_loaded_ = state.index, True
         self.profiles_ = ProfileTable(columns)
         self.vectors_[:n] = columns.vectors
@@ -455,7 +461,7 @@ class StoryClusterer:
             for p in self.members_[seq]:
                 self.terms_.remove(old_profiles[p])
         carried = (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_)
-        self._init_state(self.seq_, room=max(1024, len(kept)))
+        self._init_state(self.seq_, room=_room(len(kept)))
         (self.merged_into_, self.linker_, self.seq_, self.terms_, self.newest_, self.arrivals_) = carried
         for p in kept:
             self._remember(old_profiles[p], self._live(old_story[p]), index=False, count=False, arrival=old_arrivals[p])

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +102,7 @@ class TermFrequencies:
         self.numbers_: Counter[str] = Counter()
         self.terms_: Counter[str] = Counter()
         self.n_docs_ = 0
+        self.logs_: list[float] = []  # log(df + 1) by df, shared by every decision's weights
 
     def add(self, profile: StoryProfile) -> None:
         self.names_.update(profile.keys)
@@ -125,32 +127,37 @@ class TermFrequencies:
         self.n_docs_ -= 1
 
     def weigher(self, df: Counter[str]) -> IdfWeights:
-        """IDF weights log((N+1+P)/(df+1)) over ``df`` (P = ``PRIOR_DOCS``), cached for one decision."""
-        return IdfWeights(df, self.n_docs_ + 1 + PRIOR_DOCS)
+        """IDF weights log((N+1+P)/(df+1)) over ``df`` (P = ``PRIOR_DOCS``), for one decision."""
+        return IdfWeights(df, self.n_docs_ + 1 + PRIOR_DOCS, self.logs_)
 
 
 class IdfWeights:
-    """IDF weights of terms, computed once per term and decision (the counts do not move
-    while one article is weighed)."""
+    """IDF weights of terms for one decision (the counts do not move while one article is
+    weighed): log(N) - log(df + 1), with log(df + 1) from a table kept across decisions, so
+    a member's total is C-level look-ups and one sum."""
 
-    def __init__(self, df: Counter[str], n: int) -> None:
-        self.df, self.n = df, n
-        self.cache: dict[str, float] = {}
+    def __init__(self, df: Counter[str], n: int, logs: list[float] | None = None) -> None:
+        self.df, self.log_n = df, math.log(n)
+        self.logs = logs if logs is not None else []  # logs[d] = log(d + 1)
+
+    def _logs(self, terms: frozenset[str]) -> list[float]:
+        frequencies = list(map(self.df.get, terms, repeat(0)))
+        top = max(frequencies, default=0)
+        if top >= len(self.logs):
+            self.logs.extend(math.log(d + 1) for d in range(len(self.logs), top + 1))
+        return list(map(self.logs.__getitem__, frequencies))
 
     def weight(self, term: str) -> float:
-        w = self.cache.get(term)
-        if w is None:
-            w = self.cache[term] = math.log(self.n / (self.df.get(term, 0) + 1))
-        return w
+        return self.log_n - self._logs(frozenset((term,)))[0]
 
     def __call__(self, terms: frozenset[str]) -> dict[str, float]:
         """{term: weight} of a term set."""
-        return {t: self.weight(t) for t in terms}
+        log_n = self.log_n
+        return {t: log_n - low for t, low in zip(terms, self._logs(terms))}
 
     def total(self, terms: frozenset[str]) -> float:
         """The summed weight of a term set."""
-        cache, weight = self.cache, self.weight
-        return sum(cache[t] if t in cache else weight(t) for t in terms)
+        return len(terms) * self.log_n - sum(self._logs(terms))
 
 
 def weighted_jaccard(mine: dict[str, float], theirs: frozenset[str], weights: IdfWeights,
