@@ -38,6 +38,10 @@ def _spark_or_skip():
 def spark(tmp_path_factory):
     _spark_or_skip()
     os.environ["STORYLENS_CACHE"] = str(tmp_path_factory.mktemp("parquet-cache"))
+    # the JVMs' scratch (block manager, native libraries), a killed job's too, in pytest's folders, not /tmp
+    scratch = tmp_path_factory.mktemp("spark-scratch")
+    os.environ["SPARK_LOCAL_DIRS"] = str(scratch)
+    os.environ["JAVA_TOOL_OPTIONS"] = f"-Djava.io.tmpdir={scratch}"
     from storylens.spark.session import session
 
     s = session("local[2]", app="storylens-tests")
