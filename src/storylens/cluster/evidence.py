@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -146,9 +146,6 @@ class IdfWeights:
         if top >= len(self.logs):
             self.logs.extend(math.log(d + 1) for d in range(len(self.logs), top + 1))
         return list(map(self.logs.__getitem__, frequencies))
-
-    def weight(self, term: str) -> float:
-        return self.log_n - self._logs(frozenset((term,)))[0]
 
     def __call__(self, terms: frozenset[str]) -> dict[str, float]:
         """{term: weight} of a term set."""
