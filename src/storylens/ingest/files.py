@@ -159,6 +159,14 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def check_text_head(head: bytes, name: str) -> None:
+    """Refuse a text file by its first bytes: empty (blank), or binary content."""
+    if not head.strip():
+        raise InputError(name, "file is empty")
+    if looks_binary(head):
+        raise InputError(name, "binary content, not text (is this an image or archive?)")
+
+
 def stream_lines(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int, str]]:
     """(line number, text) of a UTF-8 JSON Lines file of any size, read as a stream; a
     line over ``max_bytes`` (default: ``ingest.max_file_bytes``) or not UTF-8 is an error
@@ -174,11 +182,7 @@ def stream_lines(path: Path, max_bytes: int | None = None) -> Iterator[tuple[int
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     with handle:
-        head = handle.read(8192)
-        if not head.strip():
-            raise InputError(name, "file is empty")
-        if looks_binary(head):
-            raise InputError(name, "binary content, not text (is this an image or archive?)")
+        check_text_head(handle.read(8192), name)
         handle.seek(0)
         for lineno, raw in enumerate(handle, start=1):
             if len(raw) > max_bytes:

@@ -102,8 +102,9 @@ def unstored(spark, articles, store, scratch: str):
 
 def _hadoop(spark, output: str, name: str):
     """(file system, path) of ``output/name``, through Hadoop: any URI the job writes to."""
-    path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(f"{output.rstrip('/')}/{name}")
-    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
+    from storylens.spark.session import hadoop_path
+
+    return hadoop_path(spark, f"{output.rstrip('/')}/{name}")
 
 
 def _forget(spark, output: str, name: str) -> None:
@@ -188,8 +189,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     articles = read_inputs(spark, inputs, settings).persist(StorageLevel.DISK_ONLY)
     try:
         total = articles.count()
-        bad = articles.where("error IS NOT NULL")
-        error_count = bad.count()
+        error_count = articles.where("error IS NOT NULL").count()
         read_errors = errors(articles, READ_ERRORS_LISTED)
         seconds["read"] = time.perf_counter() - start
 

@@ -31,6 +31,7 @@ from storylens.engine import ARTICLE_SUFFIXES
 from storylens.errors import InputError
 from storylens.settings import Settings, current
 from storylens.spark.schema import ARTICLE_COLUMNS, ARTICLES, article_row
+from storylens.spark.session import hadoop_path
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HEAD_BYTES = 8192  # what is looked at for binary content (``ingest.files.stream_lines`` looks at as much)
@@ -55,8 +56,8 @@ def _head(spark, name: str) -> bytes:
     if local is not None:
         with local.open("rb") as handle:
             return handle.read(HEAD_BYTES)
-    path = spark._jvm.org.apache.hadoop.fs.Path(name)
-    stream = path.getFileSystem(spark._jsc.hadoopConfiguration()).open(path)
+    fs, path = hadoop_path(spark, name)
+    stream = fs.open(path)
     try:
         return bytes(stream.readNBytes(HEAD_BYTES))
     finally:
@@ -67,18 +68,16 @@ def _refused(spark, name: str) -> InputError | None:
     """Why a JSON Lines file is not read at all, if it is not: empty, or binary content."""
     from py4j.protocol import Py4JJavaError
 
-    from storylens.ingest.files import looks_binary
+    from storylens.ingest.files import check_text_head
 
     try:
-        head = _head(spark, name)
+        check_text_head(_head(spark, name), name)
     except OSError as exc:
         return InputError(name, f"cannot read: {exc.strerror or exc}")
     except Py4JJavaError as exc:
         return InputError(name, f"cannot read: {exc.java_exception.toString()}")
-    if not head.strip():
-        return InputError(name, "file is empty")
-    if looks_binary(head):
-        return InputError(name, "binary content, not text (is this an image or archive?)")
+    except InputError as exc:
+        return exc
     return None
 
 
@@ -161,12 +160,9 @@ def _plain(value: Any) -> Any:
 def input_files(spark, inputs: Iterable[str]) -> list[str]:
     """Each input's files, sorted, in the order the inputs are given (a Parquet folder is
     one input); an input that matches nothing is an ``InputError``."""
-    jvm = spark.sparkContext._jvm
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
     files: list[str] = []
     for raw in inputs:
-        path = jvm.org.apache.hadoop.fs.Path(raw)
-        fs = path.getFileSystem(conf)
+        fs, path = hadoop_path(spark, raw)
         statuses = fs.globStatus(path)
         if not statuses:
             raise InputError(raw, "no such file or folder")

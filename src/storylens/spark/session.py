@@ -32,6 +32,12 @@ def require_spark() -> None:
                           "openjdk-17-jre-headless) or set JAVA_HOME")
 
 
+def hadoop_path(spark, uri: str):
+    """(file system, path) of ``uri`` through Hadoop: any URI the job reads or writes."""
+    path = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(uri)
+    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
+
+
 def session(master: str | None = None, app: str = "storylens"):
     """The process's Spark session (started when there is none)."""
     require_spark()
