@@ -186,7 +186,29 @@ def test_job_places_as_the_single_machine_engine_does(demo_job, tmp_path):
     assert len(_partition(report_threads(output))) == 5
 
 
+def _parts_written(output: Path) -> dict[str, dict[str, str]]:
+    """Each keyed table's part files and the run the manifest says wrote each."""
+    return json.loads((output / "_storylens.json").read_text())["parts"]
+
+
+def _files(output: Path) -> dict[str, int]:
+    """Each Parquet file of the output and its inode (a file written again is a new one)."""
+    return {str(p.relative_to(output)): p.stat().st_ino for p in output.glob("*/*.parquet")
+            if not p.parent.name.startswith("_")}
+
+
+def _tables(store) -> dict[str, list[tuple]]:
+    from storylens.store.tables import TABLES, table_rows
+
+    return {t: list(table_rows(store, t)[1]) for t in TABLES}
+
+
 def test_a_later_run_adds_to_the_output(spark, tmp_path):
+    """Each run adds to the output: it writes the parts of the articles, profiles and merge logs
+    that hold what it added or changed, not the tables again; and the reader's copy of the
+    earlier run takes only those parts, to the same store a whole copy makes."""
+    import shutil
+
     from storylens.engine import StoryEngine
     from storylens.evaluate.clusters import arrival_order
     from storylens.ingest import read_articles
@@ -196,22 +218,88 @@ def test_a_later_run_adds_to_the_output(spark, tmp_path):
 
     settings = _small_batches()
     output = tmp_path / "out"
-    run([str(DEMO)], str(output), spark=spark, settings=settings)
-    later = run([str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)
+    first = run([str(DEMO)], str(output), spark=spark, settings=settings, part_rows=4)  # 19 articles: 5 parts
+    assert first.ingest.added == 19
+    with open_store(f"parquet://{output}") as parquet:  # the reader's copy of the first run
+        assert len(parquet.article_stories()) == 19
+    before, files = _parts_written(output), _files(output)
+    later = run([str(FOLLOW_UPS)], str(output), spark=spark, settings=settings, part_rows=4)
     assert later.ingest.added == 2 and later.ingest.skipped == 0 and later.profiled == 2
-    again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings)  # nothing new
+    after, refiled = _parts_written(output), _files(output)
+    for table in ("articles", "profiles"):  # articles 20 and 21: the last part (17-20) and a new one (21)
+        kept = {name for name in before[table] if after[table][name] == before[table][name]}
+        assert kept == {f"part-0000000{i}.parquet" for i in range(4)}, table
+        assert all(refiled[f"{table}/{name}"] == files[f"{table}/{name}"] for name in kept), "a kept part was rewritten"
+        assert set(after[table]) == kept | {"part-00000004.parquet", "part-00000005.parquet"}
+    again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings, part_rows=4)  # nothing new
     assert (again.profiled, again.ingest.read, again.ingest.skipped, again.ingest.added) == (0, 21, 21, 0)
+    assert _parts_written(output) == after
     assert not (output / "_stored_ids").exists(), "the run's scratch table of stored ids is left behind"
+    assert not (output / "_export").exists(), "the export's scratch folder is left behind"
     single = SQLiteStore(tmp_path / "single.db")
     with StoryEngine(single, batch_size=BATCH) as engine:
         for path in (DEMO, FOLLOW_UPS):  # the same two runs, one after the other
             articles = [with_dateline(a) for a in read_articles(path)]
             engine.ingest_articles(articles[i] for i in arrival_order(articles))
-    with open_store(f"parquet://{output}") as parquet:
+    shutil.copytree(output, tmp_path / "elsewhere")  # another folder: copied whole
+    with open_store(f"parquet://{output}") as parquet, open_store(f"parquet://{tmp_path / 'elsewhere'}") as whole:
         assert len(parquet.article_stories()) == 21
         assert parquet.article_stories() == single.article_stories()
         assert parquet.story_threads() == single.story_threads()
+        assert _tables(parquet) == _tables(whole)
     single.close()
+
+
+def test_an_article_whose_story_merged_or_changed_thread_is_written_again(spark, demo_job, tmp_path):
+    """A later export writes again the old parts that hold an article whose story was merged
+    into another, or whose story's thread changed, and only those (with the new ones): the
+    output is then what a whole export of the same store writes."""
+    import shutil
+    import sqlite3
+
+    from storylens.spark.export import ExportLog, export
+    from storylens.store import open_store
+
+    output, _ = demo_job
+    state = tmp_path / "state" / "storylens.db"
+    state.parent.mkdir()
+    shutil.copy(output / "_state" / "storylens.db", state)
+    out = tmp_path / "out"
+    with SQLiteStore(state, readonly=True) as store:
+        log = ExportLog(state)
+        export(spark, store, str(out), log=log, part_rows=4)  # 21 articles: parts 0 to 5
+        log.close()
+    with open_store(f"parquet://{out}"):  # the reader copies this first export
+        pass
+    first = _parts_written(out)
+    conn = sqlite3.connect(state)  # what the engine writes for a merge and for a thread merge
+    with conn:
+        rows = dict(conn.execute("SELECT rowid, story_id FROM articles"))
+        ids = dict(conn.execute("SELECT rowid, id FROM articles"))
+        gone, into = rows[2], rows[21]  # the story of article 2 merged into that of article 21
+        assert gone != into
+        conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, gone))
+        conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, gone))
+        conn.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (gone, into, "x", "2026-03-01T00:00:00"))
+        moved = {r for r, s in rows.items() if s == gone}
+        story = next(s for r, s in sorted(rows.items()) if r > 8 and s not in (gone, into))  # a story of part 1 ...
+        thread = conn.execute("SELECT thread_id FROM stories WHERE id = ?", (into,)).fetchone()[0]
+        conn.execute("UPDATE stories SET thread_id = ? WHERE id = ?", (thread, story))  # ... joins another thread
+    conn.close()
+    with SQLiteStore(state, readonly=True) as store:
+        log = ExportLog(state)
+        export(spark, store, str(out), log=log, part_rows=4)
+        log.close()
+        export(spark, store, str(tmp_path / "whole"), part_rows=4)  # no log: everything written
+    # the parts with an article of the merged story, of the one it went into, or of the rethreaded one
+    changed = {(r - 1) // 4 for r, s in rows.items() if s in (gone, into, story)}
+    written = {int(name[5:13]) for name, run in _parts_written(out)["articles"].items() if run != first["articles"][name]}
+    assert written == changed and 0 in written and len(written) < 6, (written, changed)
+    assert _content(out) == _content(tmp_path / "whole")
+    assert _parts_written(out)["profiles"] == first["profiles"], "profiles do not change: none written again"
+    with open_store(f"parquet://{out}") as parquet, open_store(f"parquet://{tmp_path / 'whole'}") as whole:
+        assert _tables(parquet) == _tables(whole)
+        assert {parquet.article_stories()[ids[r]] for r in moved} == {into}
 
 
 def report_threads(output: Path) -> dict[str, str]:
@@ -324,7 +412,7 @@ def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
     import shutil
     import sqlite3
 
-    from storylens.spark.job import export
+    from storylens.spark.export import export
     from storylens.store import open_store
 
     output, _ = demo_job
@@ -342,7 +430,7 @@ def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
         chunked = tmp_path / f"chunked-{chunk}"
         shutil.copytree(output, chunked, ignore=shutil.ignore_patterns("_state"))
         with SQLiteStore(state, readonly=True) as source:
-            counts = export(spark, source, str(chunked), chunk=chunk)
+            counts = export(spark, source, str(chunked), part_rows=chunk)
         assert counts["articles"] == 21 and len(list((chunked / "articles").glob("*.parquet"))) == -(-21 // chunk)
         with open_store(f"parquet://{output}") as whole, open_store(f"parquet://{chunked}") as parts:
             assert parts.article_stories() == whole.article_stories()

@@ -4,7 +4,8 @@ read (executors: ``spark/read.py``, persisted) -> less what the state store hold
 ranges of the placement order -> profile (executors: ``spark/profiles.py``) and place
 (driver: ``spark/place.py``, the single-machine engine's path, into the state store),
 overlapped: the driver places one range while the executors profile the next -> export
-(every store table to ``DIR/<table>`` as Parquet, then ``DIR/_storylens.json``).
+(``spark/export.py``: what changed of the store's tables to ``DIR/<table>`` as Parquet
+parts, then ``DIR/_storylens.json``).
 
 The state store (``--state``, default ``DIR/_state/storylens.db`` for a local ``DIR``) is
 the engine's SQLite store: it commits batch by batch, so a killed run, run again, resumes
@@ -12,8 +13,9 @@ after its last committed batch, and a later run with new inputs adds to the same
 The articles it already holds, same id and same content, are left out before profiling
 (an anti-join with its ids and content hashes), so a re-run profiles only what is new; they
 count as read and already stored, as the engine counts them.
-Each run rewrites the tables whole from the state store (overwriting), and the manifest
-last: a reader (``parquet:///DIR``) never sees a half-written run as finished.
+A later run writes the parts of the tables that it changed (new articles, and those whose
+story or thread changed), and the manifest last: a reader (``parquet:///DIR``) never sees a
+half-written run as finished.
 
 Under ``spark-submit``: ``spark-submit --master URL path/to/storylens/spark/job.py INPUT...
 --output DIR`` runs the same command.
@@ -21,13 +23,10 @@ Under ``spark-submit``: ``spark-submit --master URL path/to/storylens/spark/job.
 
 from __future__ import annotations
 
-import itertools
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -100,80 +99,30 @@ def unstored(spark, articles, store, scratch: str):
     return keyed.join(spark.read.parquet(scratch), on=["id", "content_hash"], how="left_anti").drop("content_hash")
 
 
-def _hadoop(spark, output: str, name: str):
-    """(file system, path) of ``output/name``, through Hadoop: any URI the job writes to."""
-    from storylens.spark.session import hadoop_path
-
-    return hadoop_path(spark, f"{output.rstrip('/')}/{name}")
-
-
 def _forget(spark, output: str, name: str) -> None:
     """Delete ``output/name`` (a file or folder), if there."""
-    fs, path = _hadoop(spark, output, name)
+    from storylens.spark.session import hadoop_path
+
+    fs, path = hadoop_path(spark, f"{output.rstrip('/')}/{name}")
     if fs.exists(path):
         fs.delete(path, True)
 
 
-def _arrow_type(name: str):
-    import pyarrow as pa
-
-    return {"long": pa.int64(), "string": pa.string(), "double": pa.float64(), "binary": pa.binary()}[name]
-
-
 READ_ERRORS_LISTED = 20  # read errors a report lists (it counts them all)
-EXPORT_ROWS = 10_000  # rows of a table the driver holds at once while exporting it (about 12 KB an article)
-
-
-def export(spark, store, output: str, chunk: int = EXPORT_ROWS) -> dict[str, int]:
-    """Every store table to ``output/<table>`` (Parquet, overwritten), ``chunk`` rows at a
-    time (each chunk a write of its own, appended to the first): the driver holds one chunk,
-    not the store. Rows per table."""
-    import pyarrow as pa
-
-    from storylens.store.tables import TABLES, table_rows, table_schema
-
-    counts = {}
-    for table in TABLES:
-        ddl = table_schema(store, table)
-        fields = [(part.split()[0].strip("`"), part.split()[1]) for part in ddl.split(", ")]
-        schema = pa.schema([(name, _arrow_type(kind)) for name, kind in fields])
-        columns, rows = table_rows(store, table)
-        counts[table], mode = 0, "overwrite"
-        while True:
-            batch = list(itertools.islice(rows, chunk))
-            if batch or mode == "overwrite":  # an empty table is still written, with its schema
-                arrays = [pa.array([r[i] for r in batch], type=schema.field(i).type) for i in range(len(columns))]
-                frame = spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema)).coalesce(1)
-                frame.write.mode(mode).parquet(f"{output.rstrip('/')}/{table}")  # one file a chunk
-                counts[table] += len(batch)
-                mode = "append"
-            if len(batch) < chunk:
-                break
-    return counts
-
-
-def _write_manifest(spark, output: str, manifest: dict) -> None:
-    from storylens.store.parquet import MANIFEST
-
-    fs, path = _hadoop(spark, output, MANIFEST)
-    stream = fs.create(path, True)
-    try:
-        stream.write(bytearray(json.dumps(manifest, indent=1).encode("utf-8")))
-    finally:
-        stream.close()
 
 
 def run(inputs: Sequence[str], output: str, *, master: str | None = None, state: str | None = None,
-        spark=None, settings: Settings | None = None,
+        spark=None, settings: Settings | None = None, part_rows: int | None = None,
         progress: Callable[[int], None] | None = None, on_stage: Callable[[str], None] | None = None) -> JobReport:
-    """Read, profile and place, export (see the module's text)."""
+    """Read, profile and place, export (see the module's text; ``part_rows``: rows of an
+    exported part, ``export.PART_ROWS`` by default; a later run with another size writes all)."""
     from pyspark import StorageLevel
 
+    from storylens.spark.export import PART_ROWS, ExportLog, export
     from storylens.spark.place import place_in_order, placement_order, ranges
     from storylens.spark.profiles import profile_partitions
     from storylens.spark.read import errors, read_inputs
     from storylens.spark.session import session
-    from storylens.store.parquet import FORMAT, MANIFEST
     from storylens.store import open_store
 
     settings = settings or current()
@@ -209,8 +158,11 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
             start = time.perf_counter()
             stage("export")
-            _forget(spark, output, MANIFEST)
-            counts = export(spark, store, output)
+            log = ExportLog(where)
+            try:
+                export(spark, store, output, log=log, part_rows=part_rows or PART_ROWS, inputs=inputs)
+            finally:
+                log.close()
         finally:
             store.close()
     finally:
@@ -219,8 +171,6 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
             _forget(spark, output, STORED)
         except Exception as exc:  # noqa: BLE001 - a failed clean-up must not hide why the run stopped
             log.warning("could not remove %s/%s: %s", output.rstrip("/"), STORED, exc)
-    _write_manifest(spark, output, {"format": FORMAT, "tables": counts, "inputs": list(inputs),
-                                    "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
     seconds["export"] = time.perf_counter() - start
     return JobReport(report, output, read_errors, error_count, seconds, profiled)
 

@@ -1,7 +1,8 @@
 """Whole tables of a SQLite store, out and in: what an export to Parquet copies.
 
 ``TABLES`` are the story engine's tables, parents before children (an import in this order
-meets every foreign key). ``table_rows`` reads one in the order it was written; the
+meets every foreign key). ``table_rows`` reads one in the order it was written (a ``KEYED``
+one also by a range of its key); the
 ``articles`` table also carries its story's ``thread_id``, so an exported article names
 its story, thread and the article it copies (``duplicate_of``). ``insert_rows`` writes
 rows back into a fresh store, keeping only the columns the table has.
@@ -18,14 +19,17 @@ if TYPE_CHECKING:
     from storylens.store.sqlite import SQLiteStore
 
 TABLES = ("threads", "stories", "articles", "profiles", "story_merges", "thread_merges")
+# the tables whose rows are numbered by a key that only grows (an article's rowid; the merge
+# logs' rowid, the order merges happened): an export can write them in ranges of that key
+KEYED = {"articles": "a.rowid", "profiles": "article_rowid", "story_merges": "rowid", "thread_merges": "rowid"}
 _SELECT = {
-    "articles": "SELECT a.*, s.thread_id FROM articles a JOIN stories s ON s.id = a.story_id ORDER BY a.rowid",
-    "profiles": "SELECT * FROM profiles ORDER BY article_rowid",
-    "stories": "SELECT * FROM stories ORDER BY seq",
-    "threads": "SELECT * FROM threads ORDER BY seq",
+    "articles": "SELECT a.*, s.thread_id FROM articles a JOIN stories s ON s.id = a.story_id {where} ORDER BY a.rowid",
+    "profiles": "SELECT * FROM profiles {where} ORDER BY article_rowid",
+    "stories": "SELECT * FROM stories {where} ORDER BY seq",
+    "threads": "SELECT * FROM threads {where} ORDER BY seq",
     # the merge logs have no key of their own: their rowid (the order merges happened) goes along
-    "story_merges": "SELECT rowid AS rowid, * FROM story_merges ORDER BY rowid",
-    "thread_merges": "SELECT rowid AS rowid, * FROM thread_merges ORDER BY rowid",
+    "story_merges": "SELECT rowid AS rowid, * FROM story_merges {where} ORDER BY rowid",
+    "thread_merges": "SELECT rowid AS rowid, * FROM thread_merges {where} ORDER BY rowid",
 }
 
 
@@ -34,16 +38,28 @@ def _check(table: str) -> None:
         raise ValueError(f"no table {table!r}; the store's tables are {', '.join(TABLES)}")
 
 
-def _sql(table: str) -> str:
-    return _SELECT.get(table, f"SELECT * FROM {table} ORDER BY rowid")
+def _sql(table: str, where: str = "") -> str:
+    return _SELECT[table].format(where=where)
 
 
 @guarded
-def table_rows(store: SQLiteStore, table: str) -> tuple[list[str], Iterator[tuple]]:
-    """(column names, rows) of ``table``, in the order written."""
+def table_rows(store: SQLiteStore, table: str, keys: range | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """(column names, rows) of ``table``, in the order written; of a ``KEYED`` table, only
+    the rows whose key is in ``keys`` (a range) when given."""
     _check(table)
-    cur = store.conn.execute(_sql(table))
+    if keys is None:
+        cur = store.conn.execute(_sql(table))
+    else:
+        key = KEYED[table]
+        cur = store.conn.execute(_sql(table, f"WHERE {key} >= ? AND {key} < ?"), (keys.start, keys.stop))
     return [d[0] for d in cur.description], iter(cur)
+
+
+@guarded
+def last_key(store: SQLiteStore, table: str) -> int:
+    """The largest key of a ``KEYED`` table (0 when empty)."""
+    column = KEYED[table].removeprefix("a.")
+    return store.conn.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}").fetchone()[0]
 
 
 @guarded
@@ -68,6 +84,24 @@ def insert_rows(store: SQLiteStore, table: str, columns: list[str], rows: Iterab
         cur = store.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
                                      (tuple(row[i] for i in keep) for row in rows))
     return cur.rowcount
+
+
+@guarded
+def delete_rows(store: SQLiteStore, table: str, keys: range | None = None) -> None:
+    """Remove the rows of ``table`` (of a ``KEYED`` table, those whose key is in ``keys``)."""
+    _check(table)
+    with store._transaction():
+        if keys is None:
+            store.conn.execute(f"DELETE FROM {table}")
+        else:
+            key = KEYED[table].removeprefix("a.")
+            store.conn.execute(f"DELETE FROM {table} WHERE {key} >= ? AND {key} < ?", (keys.start, keys.stop))
+
+
+@guarded
+def row_count(store: SQLiteStore, table: str) -> int:
+    _check(table)
+    return store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
 _SPARK_TYPES = {"INTEGER": "long", "TEXT": "string", "REAL": "double", "BLOB": "binary"}
