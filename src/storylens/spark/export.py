@@ -157,7 +157,7 @@ def _manifest(writer: _Writer) -> dict | None:
         return None
     stream = writer.fs.open(path)
     try:
-        raw = bytes(stream.readAllBytes())  # noqa: the manifest is small (a line a part)
+        raw = bytes(stream.readAllBytes())  # small: a line a part
     finally:
         stream.close()
     try:

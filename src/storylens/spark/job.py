@@ -158,11 +158,11 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
             start = time.perf_counter()
             stage("export")
-            log = ExportLog(where)
+            exported = ExportLog(where)
             try:
-                export(spark, store, output, log=log, part_rows=part_rows or PART_ROWS, inputs=inputs)
+                export(spark, store, output, log=exported, part_rows=part_rows or PART_ROWS, inputs=inputs)
             finally:
-                log.close()
+                exported.close()
         finally:
             store.close()
     finally:

@@ -154,8 +154,12 @@ def _materialize(folder: Path, manifest: dict, target: Path, earlier: Path | Non
             raise NotAStore(f"{folder}: row {broken[1]} of the table {broken[0]!r} names a row of {broken[2]!r} that the output lacks "
                             "(a damaged or mixed output: run the job again into a fresh --output)")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
+    except BaseException:
         store.close()
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    store.close()
     os.replace(partial, target)
 
 
