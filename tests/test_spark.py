@@ -282,7 +282,7 @@ def test_an_article_whose_story_merged_or_changed_thread_is_written_again(spark,
         conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, gone))
         conn.execute("INSERT INTO story_merges VALUES (?, ?, ?, ?)", (gone, into, "x", "2026-03-01T00:00:00"))
         moved = {r for r, s in rows.items() if s == gone}
-        story = next(s for r, s in sorted(rows.items()) if r > 8 and s not in (gone, into))  # a story of part 1 ...
+        story = next(s for r, s in sorted(rows.items()) if r > 8 and s not in (gone, into))  # a story of a later part ...
         thread = conn.execute("SELECT thread_id FROM stories WHERE id = ?", (into,)).fetchone()[0]
         conn.execute("UPDATE stories SET thread_id = ? WHERE id = ?", (thread, story))  # ... joins another thread
     conn.close()
