@@ -406,9 +406,10 @@ def test_a_story_merged_into_one_of_a_later_part_opens(demo_job, tmp_path):
         open_store(f"parquet://{tmp_path / 'broken'}")
 
 
-def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
-    """The driver exports a table a chunk at a time (bounded memory); the chunks' files,
-    named in no particular order, make the same store, the merge logs in their order."""
+def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path, monkeypatch):
+    """The driver exports a table a chunk at a time (bounded memory), written by itself to a
+    local folder, through Spark to another file system; either way the parts make the same
+    store, the merge logs in their order."""
     import shutil
     import sqlite3
 
@@ -427,11 +428,16 @@ def test_tables_exported_in_chunks_read_back_whole(spark, demo_job, tmp_path):
     logged = conn.execute("SELECT from_id, into_id, article_id FROM story_merges ORDER BY rowid").fetchall()
     conn.close()
     for chunk in (3, 4):  # 21 articles: whole chunks only, and a last short one
+        if chunk == 4:  # as for an output on another file system: Spark writes the parts
+            from storylens.spark import job
+
+            monkeypatch.setattr(job, "local_folder", lambda uri: None)
         chunked = tmp_path / f"chunked-{chunk}"
         shutil.copytree(output, chunked, ignore=shutil.ignore_patterns("_state"))
         with SQLiteStore(state, readonly=True) as source:
             counts = export(spark, source, str(chunked), part_rows=chunk)
         assert counts["articles"] == 21 and len(list((chunked / "articles").glob("*.parquet"))) == -(-21 // chunk)
+        assert not list(chunked.glob("*/.*.partial")) and not (chunked / "_export").exists()
         with open_store(f"parquet://{output}") as whole, open_store(f"parquet://{chunked}") as parts:
             assert parts.article_stories() == whole.article_stories()
             assert parts.story_threads() == whole.story_threads()

@@ -7,7 +7,8 @@ parts of ``part_rows`` consecutive keys: part ``p`` holds keys ``p * part_rows +
 story's thread does (a merge, or a story that gets a thread), so a later run writes the part
 the last run ended in, the new ones, and the article parts with an article whose story was
 merged or whose story's thread changed since (``ExportLog.changed_parts``). Stories and threads
-are written whole, in parts of ``part_rows`` rows. The driver holds one part at a time.
+are written whole, in parts of ``part_rows`` rows. The driver holds one part at a time, and
+writes it itself to a local output (pyarrow), through Spark to any other file system.
 
 The manifest (``_storylens.json``) is removed first and written last, with each part's
 ``run`` (the export that wrote it): a reader sees a finished output or none, and a reader's
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -118,13 +120,16 @@ def _arrow_schema(store, table: str):
 
 
 class _Writer:
-    """Rows to ``output/<table>/<name>`` through Spark (any Hadoop file system): one file a
-    part, written under ``output/_export`` and renamed into place."""
+    """Rows to ``output/<table>/<name>``, one file a part. A local output is written by
+    pyarrow, each file under a hidden name then renamed into place; any other Hadoop URI by
+    Spark, under ``output/_export``, then renamed into place through Hadoop."""
 
     def __init__(self, spark, output: str) -> None:
+        from storylens.spark.job import local_folder
         from storylens.spark.session import hadoop_path
 
         self.spark, self.output = spark, output.rstrip("/")
+        self.local = local_folder(self.output)
         self.fs, _ = hadoop_path(spark, self.output)
         self.path = lambda name: hadoop_path(spark, f"{self.output}/{name}")[1]
 
@@ -136,9 +141,18 @@ class _Writer:
         import pyarrow as pa
 
         arrays = [pa.array([r[i] for r in rows], type=schema.field(i).type) for i in range(len(schema))]
+        data = pa.Table.from_arrays(arrays, schema=schema)
+        if self.local is not None:
+            import pyarrow.parquet as pq
+
+            folder = self.local / table
+            folder.mkdir(parents=True, exist_ok=True)
+            hidden = folder / f".{name}.partial"  # readers skip names that start with a dot
+            pq.write_table(data, hidden)
+            os.replace(hidden, folder / name)
+            return
         scratch = f"{SCRATCH}/{table}-{name}"
-        frame = self.spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema)).coalesce(1)
-        frame.write.mode("overwrite").parquet(f"{self.output}/{scratch}")
+        self.spark.createDataFrame(data).coalesce(1).write.mode("overwrite").parquet(f"{self.output}/{scratch}")
         written = [s.getPath() for s in self.fs.listStatus(self.path(scratch)) if s.getPath().getName().endswith(".parquet")]
         if len(written) != 1:
             raise RuntimeError(f"{self.output}/{scratch}: Spark wrote {len(written)} Parquet files for one part, not 1")
