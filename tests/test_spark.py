@@ -203,10 +203,19 @@ def _tables(store) -> dict[str, list[tuple]]:
     return {t: list(table_rows(store, t)[1]) for t in TABLES}
 
 
+EXTRA = {"id": "harbor-berth-reopens", "outlet": "Lakeshore Ledger", "published": "2026-03-20T09:00:00+00:00",
+         "title": "Northbridge harbor reopens the berth closed after the fire",
+         "text": "The berth closed after last month's warehouse fire at Northbridge harbor reopened on Friday, the port "
+                 "authority said. Crews rebuilt the quay wall and replaced two cranes. Shipping lines were told that "
+                 "container traffic would return to normal within a week."}
+
+
 def test_a_later_run_adds_to_the_output(spark, tmp_path):
     """Each run adds to the output: it writes the parts of the articles, profiles and merge logs
     that hold what it added or changed, not the tables again; and the reader's copy of the
-    earlier run takes only those parts, to the same store a whole copy makes."""
+    earlier run takes only those parts, to the same store a whole copy makes. What the last
+    export wrote is left out of profiling through the output's table, what the state store
+    holds beyond it (a killed run's batches) through the store."""
     import shutil
 
     from storylens.engine import StoryEngine
@@ -231,19 +240,27 @@ def test_a_later_run_adds_to_the_output(spark, tmp_path):
         assert kept == {f"part-0000000{i}.parquet" for i in range(4)}, table
         assert all(refiled[f"{table}/{name}"] == files[f"{table}/{name}"] for name in kept), "a kept part was rewritten"
         assert set(after[table]) == kept | {"part-00000004.parquet", "part-00000005.parquet"}
-    again = run([str(DEMO), str(FOLLOW_UPS)], str(output), spark=spark, settings=settings, part_rows=4)  # nothing new
-    assert (again.profiled, again.ingest.read, again.ingest.skipped, again.ingest.added) == (0, 21, 21, 0)
-    assert _parts_written(output) == after
+    # what a killed run leaves: an article committed to the state store, not exported
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps(EXTRA) + "\n", encoding="utf-8")
+    with StoryEngine(SQLiteStore(output / "_state" / "storylens.db"), batch_size=BATCH) as engine:
+        assert engine.ingest([extra]).added == 1
+    inputs = [str(DEMO), str(FOLLOW_UPS), str(extra)]
+    again = run(inputs, str(output), spark=spark, settings=settings, part_rows=4)  # nothing new
+    assert (again.profiled, again.ingest.read, again.ingest.skipped, again.ingest.added) == (0, 22, 22, 0)
+    last = _parts_written(output)
+    assert {t: {n for n in last[t] if last[t][n] != after[t].get(n)} for t in ("articles", "profiles")} == \
+        {"articles": {"part-00000005.parquet"}, "profiles": {"part-00000005.parquet"}}  # article 22's part
     assert not (output / "_stored_ids").exists(), "the run's scratch table of stored ids is left behind"
     assert not (output / "_export").exists(), "the export's scratch folder is left behind"
     single = SQLiteStore(tmp_path / "single.db")
     with StoryEngine(single, batch_size=BATCH) as engine:
-        for path in (DEMO, FOLLOW_UPS):  # the same two runs, one after the other
+        for path in (DEMO, FOLLOW_UPS, extra):  # the same runs, one after the other
             articles = [with_dateline(a) for a in read_articles(path)]
             engine.ingest_articles(articles[i] for i in arrival_order(articles))
     shutil.copytree(output, tmp_path / "elsewhere")  # another folder: copied whole
     with open_store(f"parquet://{output}") as parquet, open_store(f"parquet://{tmp_path / 'elsewhere'}") as whole:
-        assert len(parquet.article_stories()) == 21
+        assert len(parquet.article_stories()) == 22
         assert parquet.article_stories() == single.article_stories()
         assert parquet.story_threads() == single.story_threads()
         assert _tables(parquet) == _tables(whole)

@@ -181,6 +181,11 @@ def _manifest(writer: _Writer) -> dict | None:
     return manifest if isinstance(manifest, dict) else None
 
 
+def previous_export(spark, output: str, log: ExportLog) -> Previous | None:
+    """The last finished export into ``output``, when ``log`` describes what is there."""
+    return log.previous(output, _manifest(_Writer(spark, output)))
+
+
 def export(spark, store, output: str, *, log: ExportLog | None = None, part_rows: int = PART_ROWS,
            inputs: list[str] | tuple = ()) -> dict[str, int]:
     """The store's tables into ``output`` (see the module's text), the manifest last; with a

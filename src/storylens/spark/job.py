@@ -11,8 +11,9 @@ The state store (``--state``, default ``DIR/_state/storylens.db`` for a local ``
 the engine's SQLite store: it commits batch by batch, so a killed run, run again, resumes
 after its last committed batch, and a later run with new inputs adds to the same stories.
 The articles it already holds, same id and same content, are left out before profiling
-(an anti-join with its ids and content hashes), so a re-run profiles only what is new; they
-count as read and already stored, as the engine counts them.
+(an anti-join with its ids and content hashes: those the last export wrote read from the
+output's ``articles`` table, the others from the state store), so a re-run profiles only
+what is new; they count as read and already stored, as the engine counts them.
 A later run writes the parts of the tables that it changed (new articles, and those whose
 story or thread changed), and the manifest last: a reader (``parquet:///DIR``) never sees a
 half-written run as finished.
@@ -76,27 +77,34 @@ def state_path(output: str, state: str | None) -> Path:
 STORED = "_stored_ids"  # the state store's (id, content hash) pairs, written beside the tables for one run
 
 
-def unstored(spark, articles, store, scratch: str):
+def unstored(spark, articles, store, scratch: str, exported: tuple[str, int] | None = None):
     """The rows of ``articles`` (read, without errors) that ``store`` does not hold with
-    the same id and content (``Article.content_hash``: SHA-1 of title, newline, text). The
-    store's pairs are written to ``scratch`` (Parquet) a chunk at a time, so the driver holds
-    one chunk, and joined from there on the executors."""
+    the same id and content (``Article.content_hash``: SHA-1 of title, newline, text).
+
+    ``exported``: (the output's ``articles`` table, the first rowid it lacks), when the last
+    finished export wrote it: the executors read the pairs below that rowid from there, and
+    only the store's later ones (a killed run's batches) go through the driver. Those, or
+    all of the store's pairs without ``exported``, are written to ``scratch`` (Parquet) a
+    chunk at a time, so the driver holds one chunk. The join runs on the executors."""
     import pyarrow as pa
     from pyspark.sql import functions as F
 
     from storylens.store.tables import article_keys
 
     schema = pa.schema([("id", pa.string()), ("content_hash", pa.string())])
+    held = spark.read.parquet(exported[0]).select("id", "content_hash") if exported else None
     mode = None
-    for rows in article_keys(store):
+    for rows in article_keys(store, since=exported[1] if exported else 1):
         chunk = pa.Table.from_arrays([pa.array(c, pa.string()) for c in zip(*rows)], schema=schema)
         mode = "append" if mode else "overwrite"
         spark.createDataFrame(chunk).write.mode(mode).parquet(scratch)
-    if mode is None:
+    if mode is not None:
+        held = spark.read.parquet(scratch) if held is None else held.unionByName(spark.read.parquet(scratch))
+    if held is None:
         return articles
     content = F.sha1(F.concat(F.coalesce(F.col("title"), F.lit("")), F.lit("\n"), F.col("text")).cast("binary"))
     keyed = articles.withColumn("content_hash", content)
-    return keyed.join(spark.read.parquet(scratch), on=["id", "content_hash"], how="left_anti").drop("content_hash")
+    return keyed.join(held, on=["id", "content_hash"], how="left_anti").drop("content_hash")
 
 
 def _forget(spark, output: str, name: str) -> None:
@@ -118,7 +126,7 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
     exported part, ``export.PART_ROWS`` by default; a later run with another size writes all)."""
     from pyspark import StorageLevel
 
-    from storylens.spark.export import PART_ROWS, ExportLog, export
+    from storylens.spark.export import PART_ROWS, ExportLog, export, previous_export
     from storylens.spark.place import place_in_order, placement_order, ranges
     from storylens.spark.profiles import profile_partitions
     from storylens.spark.read import errors, read_inputs
@@ -145,8 +153,12 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
         start = time.perf_counter()
         stage("profile and place")
         store = open_store(str(where))
+        exported = None
         try:
-            fresh = unstored(spark, articles.where("error IS NULL"), store, f"{output.rstrip('/')}/{STORED}")
+            exported = ExportLog(where)
+            previous = previous_export(spark, output, exported)
+            table = (f"{output.rstrip('/')}/articles", previous.next_keys["articles"]) if previous else None
+            fresh = unstored(spark, articles.where("error IS NULL"), store, f"{output.rstrip('/')}/{STORED}", table)
             profiled = fresh.count()
             ordered = placement_order(fresh, ranges(profiled, spark.sparkContext.defaultParallelism))
             report, waited = place_in_order(profile_partitions(ordered, settings), store, settings, progress)
@@ -158,12 +170,10 @@ def run(inputs: Sequence[str], output: str, *, master: str | None = None, state:
 
             start = time.perf_counter()
             stage("export")
-            exported = ExportLog(where)
-            try:
-                export(spark, store, output, log=exported, part_rows=part_rows or PART_ROWS, inputs=inputs)
-            finally:
-                exported.close()
+            export(spark, store, output, log=exported, part_rows=part_rows or PART_ROWS, inputs=inputs)
         finally:
+            if exported is not None:
+                exported.close()
             store.close()
     finally:
         articles.unpersist()

@@ -63,9 +63,9 @@ def last_key(store: SQLiteStore, table: str) -> int:
 
 
 @guarded
-def article_keys(store: SQLiteStore, chunk: int = 100_000) -> Iterator[list[tuple[str, str]]]:
-    """The (id, content_hash) of every stored article, ``chunk`` rows at a time."""
-    cur = store.conn.execute("SELECT id, content_hash FROM articles ORDER BY rowid")
+def article_keys(store: SQLiteStore, chunk: int = 100_000, since: int = 1) -> Iterator[list[tuple[str, str]]]:
+    """The (id, content_hash) of every stored article from rowid ``since``, ``chunk`` rows at a time."""
+    cur = store.conn.execute("SELECT id, content_hash FROM articles WHERE rowid >= ? ORDER BY rowid", (since,))
     while rows := cur.fetchmany(chunk):
         yield rows
 
