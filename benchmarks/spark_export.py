@@ -2,7 +2,7 @@
 writing and copying everything (issue L).
 
     .venv/bin/python benchmarks/scale.py --articles 100000 --checkpoints 100000 --stories-per-day 100 --db S.db
-    .venv/bin/python benchmarks/spark_export.py --db S.db --articles 100000 [--add 2000] [--rounds 3]
+    .venv/bin/python benchmarks/spark_export.py --db S.db --articles 100000 [--add 2000] [--rounds 3] [--anti-join]
 
 Takes a store that holds the first ``--articles`` articles of ``scale.py``'s synthetic
 corpus (same ``--stories-per-day``), copies it, and exports it (``spark/export.py``, on
@@ -18,6 +18,11 @@ by side in this one run,
 
 Printed per round: the seconds of each, the parts each wrote, and whether the two outputs
 open to the same tables. Medians over the rounds at the end.
+
+``--anti-join`` measures instead, after the first export, what leaving out the stored
+articles costs a later run that reads the corpus's first ``--articles + --add`` articles
+(``job.unstored`` and a count of what is left): the stored pairs all through the driver,
+alternating with those the export wrote read from the output's table, ``--rounds`` times each.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ def main() -> None:
     parser.add_argument("--stories-per-day", type=float, default=100.0)
     parser.add_argument("--add", type=int, default=2000, help="articles a later run adds")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--anti-join", action="store_true", help="time the later run's anti-join instead")
     args = parser.parse_args()
 
     from storylens.engine import StoryEngine
@@ -102,6 +108,8 @@ def main() -> None:
         seconds, _ = _timed(lambda: export_to(later, True))
         opened, counts = _opened(later)
         print(json.dumps({"first export s": round(seconds, 1), "first open s": round(opened, 1), **counts}), flush=True)
+        if args.anti_join:
+            return _anti_join(spark, args, folder, state, later)
         corpus = synthetic_corpus(args.articles + args.add * args.rounds, stories_per_day=args.stories_per_day)
         rest = itertools.islice(corpus, args.articles, None)
         rows: list[dict] = []
@@ -124,6 +132,36 @@ def main() -> None:
         print(json.dumps({key: statistics.median(r[key] for r in rows) for key in rows[0]
                           if key.endswith(" s")}))
     spark.stop()
+
+
+def _anti_join(spark, args, folder: Path, state: Path, output: Path) -> None:
+    from pyspark import StorageLevel
+
+    from storylens.spark.export import ExportLog, previous_export
+    from storylens.spark.job import unstored
+    from storylens.spark.read import read_inputs
+    from storylens.store import SQLiteStore
+
+    corpus = folder / "later-run.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for row in synthetic_corpus(args.articles + args.add, stories_per_day=args.stories_per_day):
+            handle.write(json.dumps(row) + "\n")
+    log = ExportLog(state)
+    previous = previous_export(spark, str(output), log)
+    log.close()
+    table = (f"{output}/articles", previous.next_keys["articles"])
+    times: dict[str, list[float]] = {"through the driver": [], "from the output": []}
+    with SQLiteStore(state, readonly=True) as store:
+        articles = read_inputs(spark, [str(corpus)]).where("error IS NULL").persist(StorageLevel.DISK_ONLY)
+        articles.count()
+        for name in list(times) * args.rounds:
+            scratch = folder / "_stored_ids"
+            seconds, left = _timed(lambda: unstored(spark, articles, store, str(scratch),
+                                                    table if name == "from the output" else None).count())
+            shutil.rmtree(scratch, ignore_errors=True)
+            times[name].append(seconds)
+            print(json.dumps({"stored pairs": name, "seconds": round(seconds, 2), "left to profile": left}), flush=True)
+    print(json.dumps({name: round(statistics.median(t), 2) for name, t in times.items()}))
 
 
 if __name__ == "__main__":
