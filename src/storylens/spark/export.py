@@ -39,7 +39,6 @@ SCRATCH = "_export"  # where Spark writes a part before it is renamed into its t
 class Previous:
     """What the last finished export into an output wrote, as its manifest and the log say."""
 
-    run: str
     part_rows: int
     next_keys: dict[str, int]  # per keyed table: the first key it had not exported
     parts: dict[str, dict[str, str]]  # per keyed table: part file -> the run that wrote it
@@ -74,7 +73,7 @@ class ExportLog:
         parts = manifest.get("parts")
         if not isinstance(parts, dict) or any(not isinstance(parts.get(t), dict) for t in KEYED):
             return None
-        return Previous(row[0], row[2], json.loads(row[3]), {t: dict(parts[t]) for t in KEYED})
+        return Previous(row[2], json.loads(row[3]), {t: dict(parts[t]) for t in KEYED})
 
     def changed_parts(self, part_rows: int, below: int) -> set[int]:
         """The parts (of ``part_rows``) of the articles under key ``below`` with a row that
@@ -166,23 +165,20 @@ class _Writer:
 
 def _manifest(writer: _Writer) -> dict | None:
     """The output's manifest, or None (absent or unreadable: then everything is written)."""
-    path = writer.path(MANIFEST)
-    if not writer.fs.exists(path):
+    from storylens.spark.session import read_bytes
+
+    if not writer.fs.exists(writer.path(MANIFEST)):
         return None
-    stream = writer.fs.open(path)
     try:
-        raw = bytes(stream.readAllBytes())  # small: a line a part
-    finally:
-        stream.close()
-    try:
-        manifest = json.loads(raw.decode("utf-8"))
+        manifest = json.loads(read_bytes(writer.spark, f"{writer.output}/{MANIFEST}").decode("utf-8"))  # a line a part
     except ValueError:
         return None
     return manifest if isinstance(manifest, dict) else None
 
 
 def previous_export(spark, output: str, log: ExportLog) -> Previous | None:
-    """The last finished export into ``output``, when ``log`` describes what is there."""
+    """The last finished export into ``output``, when ``log`` describes what is there (the
+    job asks before its anti-join, ``export`` again before it writes)."""
     return log.previous(output, _manifest(_Writer(spark, output)))
 
 
@@ -191,7 +187,7 @@ def export(spark, store, output: str, *, log: ExportLog | None = None, part_rows
     """The store's tables into ``output`` (see the module's text), the manifest last; with a
     ``log`` that describes the output, only what changed. Rows per table."""
     writer = _Writer(spark, output)
-    previous = log.previous(output, _manifest(writer)) if log else None
+    previous = previous_export(spark, output, log) if log else None
     if previous is not None and previous.part_rows != part_rows:
         previous = None
     run = uuid.uuid4().hex

@@ -31,7 +31,7 @@ from storylens.engine import ARTICLE_SUFFIXES
 from storylens.errors import InputError
 from storylens.settings import Settings, current
 from storylens.spark.schema import ARTICLE_COLUMNS, ARTICLES, article_row
-from storylens.spark.session import hadoop_path
+from storylens.spark.session import hadoop_path, read_bytes
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 HEAD_BYTES = 8192  # what is looked at for binary content (``ingest.files.stream_lines`` looks at as much)
@@ -56,12 +56,7 @@ def _head(spark, name: str) -> bytes:
     if local is not None:
         with local.open("rb") as handle:
             return handle.read(HEAD_BYTES)
-    fs, path = hadoop_path(spark, name)
-    stream = fs.open(path)
-    try:
-        return bytes(stream.readNBytes(HEAD_BYTES))
-    finally:
-        stream.close()
+    return read_bytes(spark, name, HEAD_BYTES)
 
 
 def _refused(spark, name: str) -> InputError | None:

@@ -38,6 +38,16 @@ def hadoop_path(spark, uri: str):
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
 
 
+def read_bytes(spark, uri: str, limit: int | None = None) -> bytes:
+    """The bytes of the file ``uri`` through Hadoop (the first ``limit`` of them, when given)."""
+    fs, path = hadoop_path(spark, uri)
+    stream = fs.open(path)
+    try:
+        return bytes(stream.readAllBytes() if limit is None else stream.readNBytes(limit))
+    finally:
+        stream.close()
+
+
 def session(master: str | None = None, app: str = "storylens"):
     """The process's Spark session (started when there is none)."""
     require_spark()

@@ -103,6 +103,12 @@ def _copied(store: SQLiteStore) -> tuple[int | None, dict[str, dict[str, str]]]:
     return part_rows, held
 
 
+def _remove(database: Path) -> None:
+    """A SQLite file and its -wal and -shm files, if there."""
+    for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def _materialize(folder: Path, manifest: dict, target: Path, earlier: Path | None) -> None:
     """The output's tables into the SQLite file ``target``, starting from ``earlier`` (the
     copy of an earlier run of the same output, or None): of a keyed table (``KEYED``), only
@@ -113,8 +119,7 @@ def _materialize(folder: Path, manifest: dict, target: Path, earlier: Path | Non
     except ImportError:
         raise ConfigError("reading a Parquet store needs pyarrow: pip install 'storylens[spark]'") from None
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove(partial)
     listed = manifest.get("parts") if isinstance(manifest.get("parts"), dict) else None
     part_rows = manifest.get("part_rows")
     if earlier is not None and listed is not None:
@@ -156,8 +161,7 @@ def _materialize(folder: Path, manifest: dict, target: Path, earlier: Path | Non
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
         store.close()
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove(partial)
         raise
     store.close()
     os.replace(partial, target)

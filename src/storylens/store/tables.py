@@ -38,6 +38,11 @@ def _check(table: str) -> None:
         raise ValueError(f"no table {table!r}; the store's tables are {', '.join(TABLES)}")
 
 
+def _key_column(table: str) -> str:
+    """The key of a ``KEYED`` table as the table names it (``KEYED`` names it as ``_SELECT`` does)."""
+    return KEYED[table].removeprefix("a.")
+
+
 def _sql(table: str, where: str = "") -> str:
     return _SELECT[table].format(where=where)
 
@@ -58,8 +63,7 @@ def table_rows(store: SQLiteStore, table: str, keys: range | None = None) -> tup
 @guarded
 def last_key(store: SQLiteStore, table: str) -> int:
     """The largest key of a ``KEYED`` table (0 when empty)."""
-    column = KEYED[table].removeprefix("a.")
-    return store.conn.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}").fetchone()[0]
+    return store.conn.execute(f"SELECT COALESCE(MAX({_key_column(table)}), 0) FROM {table}").fetchone()[0]
 
 
 @guarded
@@ -94,7 +98,7 @@ def delete_rows(store: SQLiteStore, table: str, keys: range | None = None) -> No
         if keys is None:
             store.conn.execute(f"DELETE FROM {table}")
         else:
-            key = KEYED[table].removeprefix("a.")
+            key = _key_column(table)
             store.conn.execute(f"DELETE FROM {table} WHERE {key} >= ? AND {key} < ?", (keys.start, keys.stop))
 
 
