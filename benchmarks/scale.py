@@ -12,10 +12,13 @@ characters. About 1 in 12 articles is a wire copy of an earlier article of its s
 It then ingests the corpus into a fresh store, batch after batch as ``storylens ingest``
 does, and prints at each checkpoint: articles/s overall and over the last segment, peak
 memory (RSS) of the process, store size on disk, stories found, and B-cubed F1 against
-the known stories, and what opening the store costs with the state the ingest saved beside it and
+the known stories, how many dormant stories were revived for each 1,000 articles of the
+segment, and what opening the store costs with the state the ingest saved beside it and
 without it (rebuilt from the store). With ``--window-days``, the clusterer keeps only that live window in
 memory (issue L; the setting's default is 60 days, 0 keeps every story live); the corpus
-starts 30 stories a day (``--stories-per-day``), so 100,000 articles span about two years. The benchmark's own bookkeeping (the gold labels, each checkpoint's
+starts 30 stories a day (``--stories-per-day``), so 100,000 articles span about two years.
+``--revive-days`` sets how old a name's article may be and still revive a dormant story
+(``stories.revive_days``; copy bands revive at any age). The benchmark's own bookkeeping (the gold labels, each checkpoint's
 article-to-story map) are kept out of the main process: the labels go to a file and each
 checkpoint's F1 is computed in a child process, so the RSS printed is the engine's.
 
@@ -141,6 +144,9 @@ def main() -> None:
                         help="how dense the stream is: 30 (the default) is about 130 articles a day")
     parser.add_argument("--window-days", type=float, default=None,
                         help="the clusterer's live window (stories.window_days; default: the setting in force)")
+    parser.add_argument("--revive-days", type=float, default=None,
+                        help="how old a name's article may be and still revive its dormant story "
+                             "(stories.revive_days; default: the setting in force, 0: any age)")
     parser.add_argument("--resume-from", type=int, default=0,
                         help="the store given by --db already holds this many first articles of the corpus")
     args = parser.parse_args()
@@ -148,9 +154,12 @@ def main() -> None:
         parser.error("--resume-from needs --db naming the store of the earlier run")
     if args.window_days is not None:  # before the settings are first read; the open probe inherits it
         os.environ["STORYLENS_STORIES_WINDOW_DAYS"] = str(args.window_days)
+    if args.revive_days is not None:
+        os.environ["STORYLENS_STORIES_REVIVE_DAYS"] = str(args.revive_days)
     checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles} | {args.articles})
 
-    from storylens.engine import StoryEngine
+    from storylens.engine import IngestReport, StoryEngine
+    from storylens.ingest import read_articles
     from storylens.store import SQLiteStore
 
     folder = Path(tempfile.mkdtemp(prefix="storylens-scale-"))
@@ -173,12 +182,13 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; {args.workers} profiling workers; live window "
-          f"{engine.clusterer.window_days:g} days")
+          f"{engine.clusterer.window_days:g} days, names revive within {engine.revive_days:g} days")
     print("| articles | articles/s (all) | articles/s (segment) | peak RSS MB (main + workers) | store MB "
-          "| stories | gold stories | B-cubed F1 |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| stories | gold stories | B-cubed F1 | stories revived per 1,000 articles (segment) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     state = {"done": args.resume_from, "start": time.perf_counter(), "seg_start": time.perf_counter(),
-             "seg_done": args.resume_from, "next": 0}
+             "seg_done": args.resume_from, "next": 0, "seg_revived": 0}
+    report = IngestReport()
     while state["next"] < len(checkpoints) and checkpoints[state["next"]] <= args.resume_from:
         state["next"] += 1
 
@@ -197,11 +207,12 @@ def main() -> None:
         workers = sum(_peak_mb(child.pid) for child in multiprocessing.active_children())
         print(f"| {done:,} | {(done - args.resume_from) / (now - state['start']):.0f} | "
               f"{(done - state['seg_done']) / (now - state['seg_start']):.0f} | {rss:.0f} + {workers:.0f} | "
-              f"{size_mb:.0f} | {store.counts()['stories']:,} | {gold_stories:,} | {f1:.3f} |", flush=True)
-        state["seg_start"], state["seg_done"] = time.perf_counter(), done
+              f"{size_mb:.0f} | {store.counts()['stories']:,} | {gold_stories:,} | {f1:.3f} | "
+              f"{1000 * (report.revived - state['seg_revived']) / (done - state['seg_done']):.1f} |", flush=True)
+        state["seg_start"], state["seg_done"], state["seg_revived"] = time.perf_counter(), done, report.revived
         state["start"] += time.perf_counter() - now  # the scoring is not the ingest's time
 
-    engine.ingest([corpus], progress=checkpoint)
+    engine.ingest_articles(read_articles(corpus), progress=checkpoint, report=report)
     engine.close()
     store.close()
     # what opening the store costs: a fresh engine loads the state the ingest saved beside the

@@ -13,16 +13,17 @@ from storylens.article import Article
 from storylens.engine import StoryEngine
 from storylens.ingest import read_articles
 from storylens.settings import current
+from storylens.records import revival_keys
 from storylens.store import SQLiteStore
 
 FOLLOW_UPS = ROOT / "demo" / "follow-ups.jsonl"
 
 
-def _windowed(days: float = 5.0):
+def _windowed(days: float = 5.0, revive_days: float = 365.0):
     """Settings with a short live window, checked every two articles."""
     settings = current()
     return dataclasses.replace(settings, stories=dataclasses.replace(
-        settings.stories, window_days=days, window_undated=2, compact_every=2))
+        settings.stories, window_days=days, window_undated=2, compact_every=2, revive_days=revive_days))
 
 
 def _demo_in_time_order() -> list[Article]:
@@ -94,8 +95,6 @@ def test_the_window_is_a_setting(tmp_path):
 
 
 def test_revival_keys_point_at_their_stories_and_common_ones_at_none(tmp_path):
-    from storylens.records import revival_keys
-
     store, _ = _ingest(tmp_path / "w.db", _demo_in_time_order())
     fire = store.story_of("harbor-fire-en-cpa")
     profiles = {p.article_id: p for p, _ in store.story_profiles([fire])}
@@ -109,6 +108,36 @@ def test_revival_keys_point_at_their_stories_and_common_ones_at_none(tmp_path):
     spread = [k for k in names if len(store.stories_by_keys([k], max_stories=99, max_articles=64)) > 1]
     assert all(store.stories_by_keys([k], max_stories=1, max_articles=64) == {} for k in spread)
     store.close()
+
+
+def test_a_name_revives_only_through_articles_within_the_revival_span(tmp_path):
+    """``stories.revive_days``: the port chief's resignation, two weeks after the fire, is
+    linked to the fire's dormant story through a name while that is within the span, and
+    not when the span is ten days; a copy band finds its original whatever its age."""
+    articles = _demo_in_time_order()
+    linked, _ = _ingest(tmp_path / "linked.db", articles, _windowed(revive_days=30.0))
+    apart, _ = _ingest(tmp_path / "apart.db", articles, _windowed(revive_days=10.0))
+    for store, same_thread in ((linked, True), (apart, False)):
+        threads = store.story_threads()
+        fire, resign = store.story_of("harbor-fire-en-cpa"), store.story_of("northbridge-resign-en-cpa")
+        assert (threads[resign] == threads[fire]) is same_thread
+    fire = apart.story_of("harbor-fire-en-cpa")
+    keys = sorted({k for p, _ in apart.story_profiles([fire]) for k in sum(revival_keys(p), [])})
+    names = sorted(k for k in keys if not k.startswith("#"))
+    newest = max(a.published for a in articles)
+    assert apart.stories_by_keys(names, 3, 64).get(fire)
+    assert fire not in apart.stories_by_keys(names, 3, 64, names_since=newest - timedelta(days=10))
+    bands = sorted(k for k in keys if k.startswith("#"))
+    assert apart.stories_by_keys(bands, 3, 64, names_since=newest).get(fire) == len(bands)
+    original = next(a for a in articles if a.id == "harbor-fire-en-cpa")
+    resent = dataclasses.replace(original, id="resent", outlet="Archive Daily", url=None,
+                                 text=original.text + "\n\nThis report first ran in March.",
+                                 published=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    with StoryEngine(apart, batch_size=2, settings=_windowed(revive_days=10.0)) as engine:
+        report = engine.ingest_articles([resent])
+    assert apart.story_of("resent") == fire and report.revived == 1, "a copy a year later still finds its original"
+    linked.close()
+    apart.close()
 
 
 def test_only_the_engine_windows_a_clusterer():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import os
 import time
 from datetime import datetime, timedelta, timezone
@@ -50,6 +51,7 @@ class IngestReport:
     merges: int = 0
     threads_opened: int = 0
     thread_merges: int = 0
+    revived: int = 0  # dormant stories brought back because the articles' copy bands or names pointed at them
     seconds: float = 0.0
     errors: list[InputError] = field(default_factory=list)
 
@@ -173,6 +175,7 @@ class StoryEngine:
         self._profiler = profiler  # default: in this process, or a ProfilePool of ``workers`` > 1
         self._owns_profiler = profiler is None  # one this engine started is one it stops
         self.clusterer = clusterer or StoryClusterer.from_settings(settings.stories, settings.copies)
+        self.revive_days = settings.stories.revive_days
         self._restore()
         self._seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source) in this run
         self._hashes: dict[str, str] = {}  # content hash -> id of the article profiled in this run
@@ -235,20 +238,26 @@ class StoryEngine:
             return self.store.profiles()
         return self.store.profiles(since=newest - timedelta(days=window), recent=self.clusterer.window_undated)
 
-    def _revive(self, profiles: list[StoryProfile]) -> None:
+    def _revive(self, profiles: list[StoryProfile]) -> int:
         """With a live window: bring back the dormant stories that the batch's copy bands
-        and rare names point at, before it is placed."""
+        and rare names point at, before it is placed; the number of stories revived. A name
+        points only through articles within ``revive_days`` of the stream's newest date (or
+        undated ones); a copy band, however old."""
         if not self.clusterer.window_days or not profiles:
-            return
+            return 0
         keys = set()
         for profile in profiles:
             bands, names = revival_keys(profile)
             keys.update(bands + names)
-        hits = self.store.stories_by_keys(sorted(keys), REVIVE_KEY_STORIES, REVIVE_KEY_ARTICLES)
+        newest = self.clusterer.newest_
+        names_since = (datetime.fromtimestamp(newest - self.revive_days * 86400.0, tz=timezone.utc)
+                       if self.revive_days and math.isfinite(newest) else None)
+        hits = self.store.stories_by_keys(sorted(keys), REVIVE_KEY_STORIES, REVIVE_KEY_ARTICLES, names_since=names_since)
         ranked = sorted(hits, key=lambda story: (-hits[story], -StoryId.parse(story).seq))  # most keys, then newest
         dormant = self.clusterer.dormant(ranked)[:REVIVE_STORIES]
         if dormant:
             self.clusterer.revive(self.store.story_profiles(dormant))
+        return len(dormant)
 
     def plan(self, batch: list[Article], report: IngestReport) -> BatchPlan:
         """The checks that need no analysis: repeated ids, stored articles, exact copies.
@@ -317,7 +326,7 @@ class StoryEngine:
 
     def _place(self, plan: BatchPlan, profiles: list[StoryProfile], report: IngestReport) -> list[Ingested]:
         profile_of = {p.article_id: p for p in profiles}
-        self._revive(profiles)
+        report.revived += self._revive(profiles)
         placed = {a.article_id: a for a in self.clusterer.place(profiles)}
         items: list[Ingested] = []
         in_batch: dict[str, str] = {}  # article id -> story id, for copies of articles of this batch

@@ -64,6 +64,9 @@ class StorySettings:
     rare_name_df: int = 3  # a multi-word name in at most this many articles retrieves them
     window_days: float = field(default=60.0, metadata=ZERO_OK)  # live span: older stories go dormant (0: all stay live)
     window_undated: int = 20_000  # the most recent articles whose stories stay live whatever their dates
+    # a name (not a copy band) of an article dated more than this many days before the stream's newest
+    # revives nothing: what a name revives stays bounded as the store grows (0: any age)
+    revive_days: float = field(default=365.0, metadata=ZERO_OK)
     compact_every: int = 5_000  # articles placed between two checks for stories gone dormant
 
 

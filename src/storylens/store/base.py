@@ -223,11 +223,13 @@ class Store(ABC):
         """The profiles of these (live) stories' articles, with their story ids, in ingest order."""
         raise NotImplementedError(f"{type(self).__name__} keeps no profiles to revive stories from")
 
-    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int) -> dict[str, int]:
+    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int,
+                        names_since: datetime | None = None) -> dict[str, int]:
         """The stories of the stored articles that hold some of ``keys`` (``records.revival_keys``),
         each with how many of them it holds, counting only the keys held by at most
         ``max_articles`` articles of at most ``max_stories`` stories (a common key, or one
-        many stories share, points at nothing)."""
+        many stories share, points at nothing). With ``names_since``, a name (a key that is
+        not a copy band) points only through articles published since then, or undated."""
         return {}
 
     def newest_published(self, before: datetime | None = None) -> datetime | None:

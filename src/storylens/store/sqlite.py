@@ -249,20 +249,25 @@ class SQLiteStore(Store):
         return list(self._profiles(f" WHERE a.story_id IN ({', '.join('?' for _ in story_ids)})", story_ids))
 
     @guarded
-    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int) -> dict[str, int]:
+    def stories_by_keys(self, keys: Sequence[str], max_stories: int, max_articles: int,
+                        names_since: datetime | None = None) -> dict[str, int]:
         # each key one bounded look-up (a common key costs max_articles + 1 rows, not its
         # count), all keys in one statement that SQLite also judges and counts: only (story,
         # keys) rows reach Python. Every row fetched hands the GIL over and takes it back,
         # which under a server's reader threads costs a wait each (a row per article held made
         # the writer ten times slower under read load). The keys come as one JSON array and
         # each is looked up by a correlated subquery: half the time of a compound SELECT of
-        # one look-up per key, which SQLite plans part by part
+        # one look-up per key, which SQLite plans part by part. Whether a key is telling is
+        # judged on all its articles; ``names_since`` then drops the older holders of a name
+        # (a copy band is '#band:HEX')
         limit = int(max_articles) + 1
-        sql = ("WITH held(k, story) AS (SELECT j.key, a.story_id FROM json_each(?) j JOIN articles a ON a.rowid IN"
-               " (SELECT article_rowid FROM profile_keys WHERE key = j.value LIMIT ?)),"
+        sql = ("WITH held(k, story, published) AS (SELECT j.value, a.story_id, a.published FROM json_each(?) j"
+               " JOIN articles a ON a.rowid IN (SELECT article_rowid FROM profile_keys WHERE key = j.value LIMIT ?)),"
                " telling(k) AS (SELECT k FROM held GROUP BY k HAVING COUNT(*) <= ? AND COUNT(DISTINCT story) <= ?)"
-               " SELECT story, COUNT(DISTINCT k) FROM held WHERE k IN telling GROUP BY story")
-        return dict(self.conn.execute(sql, (json.dumps(list(keys)), limit, int(max_articles), int(max_stories))))
+               " SELECT story, COUNT(DISTINCT k) FROM held WHERE k IN telling"
+               " AND (?5 IS NULL OR k GLOB '#[0-9]*:*' OR published IS NULL OR published >= ?5) GROUP BY story")
+        since = utc_text(names_since)
+        return dict(self.conn.execute(sql, (json.dumps(list(keys)), limit, int(max_articles), int(max_stories), since)))
 
     @guarded
     def newest_published(self, before: datetime | None = None) -> datetime | None:
