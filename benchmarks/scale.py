@@ -182,7 +182,8 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; {args.workers} profiling workers; live window "
-          f"{engine.clusterer.window_days:g} days, names revive within {engine.revive_days:g} days")
+          f"{engine.clusterer.window_days:g} days; names revive "
+          + (f"within {engine.revive_days:g} days" if engine.revive_days else "at any age"))
     print("| articles | articles/s (all) | articles/s (segment) | peak RSS MB (main + workers) | store MB "
           "| stories | gold stories | B-cubed F1 | stories revived per 1,000 articles (segment) |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -19,7 +19,7 @@ from storylens.store import SQLiteStore
 FOLLOW_UPS = ROOT / "demo" / "follow-ups.jsonl"
 
 
-def _windowed(days: float = 5.0, revive_days: float = 365.0):
+def _windowed(days: float = 5.0, revive_days: float = 730.0):
     """Settings with a short live window, checked every two articles."""
     settings = current()
     return dataclasses.replace(settings, stories=dataclasses.replace(

@@ -66,7 +66,7 @@ class StorySettings:
     window_undated: int = 20_000  # the most recent articles whose stories stay live whatever their dates
     # a name (not a copy band) of an article dated more than this many days before the stream's newest
     # revives nothing: what a name revives stays bounded as the store grows (0: any age)
-    revive_days: float = field(default=365.0, metadata=ZERO_OK)
+    revive_days: float = field(default=730.0, metadata=ZERO_OK)
     compact_every: int = 5_000  # articles placed between two checks for stories gone dormant
 
 
