@@ -91,7 +91,7 @@ def test_the_window_is_a_setting(tmp_path):
     shown = run_cli("config", "--json")
     assert shown.returncode == 0, shown.stderr
     stories = json.loads(shown.stdout)["settings"]["stories"]
-    assert {"window_days", "window_undated", "compact_every"} <= set(stories)
+    assert {"window_days", "window_undated", "compact_every", "revive_days"} <= set(stories)
 
 
 def test_revival_keys_point_at_their_stories_and_common_ones_at_none(tmp_path):
