@@ -122,12 +122,11 @@ def test_a_name_revives_only_through_articles_within_the_revival_span(tmp_path):
         fire, resign = store.story_of("harbor-fire-en-cpa"), store.story_of("northbridge-resign-en-cpa")
         assert (threads[resign] == threads[fire]) is same_thread
     fire = apart.story_of("harbor-fire-en-cpa")
-    keys = sorted({k for p, _ in apart.story_profiles([fire]) for k in sum(revival_keys(p), [])})
-    names = sorted(k for k in keys if not k.startswith("#"))
+    held = [revival_keys(p) for p, _ in apart.story_profiles([fire])]
+    bands, names = (sorted({k for pair in held for k in pair[i]}) for i in (0, 1))
     newest = max(a.published for a in articles)
     assert apart.stories_by_keys(names, 3, 64).get(fire)
     assert fire not in apart.stories_by_keys(names, 3, 64, names_since=newest - timedelta(days=10))
-    bands = sorted(k for k in keys if k.startswith("#"))
     assert apart.stories_by_keys(bands, 3, 64, names_since=newest).get(fire) == len(bands)
     original = next(a for a in articles if a.id == "harbor-fire-en-cpa")
     resent = dataclasses.replace(original, id="resent", outlet="Archive Daily", url=None,
@@ -135,7 +134,7 @@ def test_a_name_revives_only_through_articles_within_the_revival_span(tmp_path):
                                  published=datetime(2026, 11, 1, tzinfo=timezone.utc))
     with StoryEngine(apart, batch_size=2, settings=_windowed(revive_days=10.0)) as engine:
         report = engine.ingest_articles([resent])
-    assert apart.story_of("resent") == fire and report.revived == 1, "a copy a year later still finds its original"
+    assert apart.story_of("resent") == fire and report.revived == 1, "a copy months later still finds its original"
     linked.close()
     apart.close()
 
